@@ -1,0 +1,581 @@
+//! Integer tallies: one document's text in, counts out; tallies merge.
+//!
+//! [`Tally::add_document`] is the whole per-document pipeline (normalise,
+//! tokenize, stem, count, match the lexicon) and the only place that does it.
+//! A `Tally` holds counts for any number of documents of any sources; two
+//! tallies [`merge`](Tally::merge) into one with the same counts as if every
+//! document had been added to one tally, which is what lets `pipeline` run
+//! documents in parallel (fold) and combine the partial tallies (reduce).
+//!
+//! Terms are interned: each tally has its own vocabulary mapping a surface
+//! word to its form, stem and lexicon matches, computed once per distinct
+//! word. Ids are local to a tally, so nothing outside this module sees them:
+//! results leave through string-keyed accessors.
+
+use rustc_hash::FxHashMap;
+
+use crate::config::Config;
+use crate::lexicon::{Match, Matcher, WordMatches};
+use crate::normalize::normalize;
+use crate::stem::form_of;
+use crate::tokenize::tokenize;
+
+/// Everything a document needs that is built once per run and shared.
+pub struct Analyzer<'a> {
+    /// The validated configuration.
+    pub config: &'a Config,
+    matcher: Matcher<'a>,
+}
+
+impl<'a> Analyzer<'a> {
+    /// Prepares the lexicon matcher.
+    pub fn new(config: &'a Config) -> Analyzer<'a> {
+        Analyzer {
+            config,
+            matcher: config.lexicon.matcher(&config.stemmer),
+        }
+    }
+}
+
+/// Strings by dense id.
+#[derive(Debug, Default, Clone)]
+struct Interner {
+    ids: FxHashMap<Box<str>, u32>,
+    strings: Vec<Box<str>>,
+}
+
+impl Interner {
+    fn intern(&mut self, s: &str) -> u32 {
+        if let Some(&id) = self.ids.get(s) {
+            return id;
+        }
+        let id = self.strings.len() as u32;
+        self.strings.push(s.into());
+        self.ids.insert(s.into(), id);
+        id
+    }
+
+    fn get(&self, id: u32) -> &str {
+        &self.strings[id as usize]
+    }
+}
+
+/// What a distinct surface word is, computed once.
+#[derive(Debug, Clone)]
+struct WordInfo {
+    form: u32,
+    stem: u32,
+    content: bool,
+    matches: WordMatches,
+}
+
+#[derive(Debug, Default, Clone)]
+struct Vocab {
+    by_surface: FxHashMap<Box<str>, u32>,
+    words: Vec<WordInfo>,
+    forms: Interner,
+    /// Stem id of each form id (u32::MAX for phrase forms, which have none).
+    form_stem: Vec<u32>,
+    stems: Interner,
+}
+
+impl Vocab {
+    fn lookup(&mut self, surface: &str, analyzer: &Analyzer) -> u32 {
+        if let Some(&id) = self.by_surface.get(surface) {
+            return id;
+        }
+        let form_text = form_of(surface);
+        let stemmer = &analyzer.config.stemmer;
+        let form = self.form_id(&form_text, |stems| stems.intern(&stemmer.stem(&form_text)));
+        let info = WordInfo {
+            form,
+            stem: self.form_stem[form as usize],
+            content: !stemmer.is_stopword(&form_text),
+            matches: analyzer.matcher.match_word(surface),
+        };
+        let id = self.words.len() as u32;
+        self.words.push(info);
+        self.by_surface.insert(surface.into(), id);
+        id
+    }
+
+    /// Interns a form, computing its stem id with `stem_of` if the form is new.
+    fn form_id(&mut self, form: &str, stem_of: impl FnOnce(&mut Interner) -> u32) -> u32 {
+        let before = self.forms.strings.len();
+        let id = self.forms.intern(form);
+        if self.forms.strings.len() > before {
+            let stem = stem_of(&mut self.stems);
+            self.form_stem.push(stem);
+        }
+        id
+    }
+}
+
+/// Counts of one anchor or theme list in one source.
+#[derive(Debug, Default, Clone)]
+pub struct ListTally {
+    /// Non-overlapping matches.
+    pub hits: u64,
+    /// Matches credited to each term (by term index).
+    pub terms: Vec<u64>,
+    /// (term index, form id) -> matches: which spellings each term matched.
+    forms: FxHashMap<(u16, u32), u64>,
+}
+
+/// Counts of one source.
+#[derive(Debug, Default, Clone)]
+pub struct SourceTally {
+    /// Documents added.
+    pub documents: u64,
+    /// Words (tokens with a letter).
+    pub words: u64,
+    /// Non-stopword words.
+    pub tokens: u64,
+    /// Sentences with at least one word.
+    pub sentences: u64,
+    /// Content-token count by stem id.
+    stems: Vec<u64>,
+    /// Content-token count by form id.
+    forms: Vec<u64>,
+    /// (low stem id << 32 | high stem id) -> co-occurrences.
+    pairs: FxHashMap<u64, u64>,
+    /// Anchor (index 0) and themes.
+    pub lists: Vec<ListTally>,
+}
+
+/// Per-document figures, kept for analyses that resample documents.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DocTally {
+    /// Index of the source.
+    pub source: u32,
+    /// Index of the document within its source.
+    pub document: u32,
+    /// Words.
+    pub words: u64,
+    /// Sentences.
+    pub sentences: u64,
+    /// Hits per list (anchor first).
+    pub hits: Vec<u64>,
+}
+
+/// Counts for any set of documents; see the module documentation.
+#[derive(Debug, Default, Clone)]
+pub struct Tally {
+    vocab: Vocab,
+    /// By source index; grows as documents of higher sources arrive.
+    pub sources: Vec<SourceTally>,
+    /// One entry per document added, in no particular order.
+    pub documents: Vec<DocTally>,
+}
+
+/// Reusable buffers for one worker.
+#[derive(Default)]
+struct Scratch {
+    ids: Vec<u32>,
+    content: Vec<u32>,
+    candidates: Vec<(u16, Match)>,
+    matches: Vec<Vec<Match>>,
+}
+
+impl Tally {
+    /// Counts one document of source `source`. `raw` is the decoded file text.
+    pub fn add_document(&mut self, analyzer: &Analyzer, source: usize, document: usize, raw: &str) {
+        let config = analyzer.config;
+        let text = normalize(raw, &config.boilerplate);
+        let tokens = tokenize(&text);
+        let list_count = config.lexicon.list_count();
+        let mut scratch = Scratch {
+            matches: vec![Vec::new(); list_count],
+            ..Scratch::default()
+        };
+        for w in &tokens.words {
+            let surface = &text[w.start as usize..w.end as usize];
+            let id = self.vocab.lookup(surface, analyzer);
+            scratch.ids.push(id);
+        }
+
+        if self.sources.len() <= source {
+            self.sources.resize_with(source + 1, SourceTally::default);
+        }
+        let vocab = &mut self.vocab;
+        let src = &mut self.sources[source];
+        if src.lists.len() < list_count {
+            src.lists.resize_with(list_count, ListTally::default);
+        }
+        src.documents += 1;
+        src.words += tokens.words.len() as u64;
+        src.sentences += tokens.sentences.len() as u64;
+
+        for sentence in &tokens.sentences {
+            let ids = &scratch.ids[sentence.start as usize..sentence.end as usize];
+            scratch.content.clear();
+            for &id in ids {
+                let info = &vocab.words[id as usize];
+                if info.content {
+                    scratch.content.push(info.stem);
+                    bump(&mut src.stems, info.stem);
+                    bump(&mut src.forms, info.form);
+                }
+            }
+            src.tokens += scratch.content.len() as u64;
+            count_pairs(&scratch.content, config.window, &mut src.pairs);
+
+            let per_word: Vec<&WordMatches> = ids
+                .iter()
+                .map(|&id| &vocab.words[id as usize].matches)
+                .collect();
+            analyzer.matcher.find_matches(
+                &per_word,
+                sentence.start,
+                &mut scratch.candidates,
+                &mut scratch.matches,
+            );
+        }
+
+        let mut doc_hits = Vec::with_capacity(list_count);
+        for (list, matches) in scratch.matches.iter().enumerate() {
+            let tally = &mut src.lists[list];
+            if tally.terms.len() < config.lexicon.list(list).terms.len() {
+                tally.terms.resize(config.lexicon.list(list).terms.len(), 0);
+            }
+            tally.hits += matches.len() as u64;
+            doc_hits.push(matches.len() as u64);
+            for m in matches {
+                tally.terms[m.term as usize] += 1;
+                let form = if m.len == 1 {
+                    vocab.words[scratch.ids[m.start as usize] as usize].form
+                } else {
+                    let words = &tokens.words[m.start as usize..(m.start + m.len) as usize];
+                    let phrase: Vec<String> = words
+                        .iter()
+                        .map(|w| form_of(&text[w.start as usize..w.end as usize]))
+                        .collect();
+                    vocab.form_id(&phrase.join(" "), |_| u32::MAX)
+                };
+                *tally.forms.entry((m.term, form)).or_insert(0) += 1;
+            }
+        }
+        self.documents.push(DocTally {
+            source: source as u32,
+            document: document as u32,
+            words: tokens.words.len() as u64,
+            sentences: tokens.sentences.len() as u64,
+            hits: doc_hits,
+        });
+    }
+
+    /// Adds every count of `other` to `self`.
+    pub fn merge(mut self, other: Tally) -> Tally {
+        if other.sources.len() > self.sources.len() {
+            self.sources
+                .resize_with(other.sources.len(), SourceTally::default);
+        }
+        let stem_map: Vec<u32> = other
+            .vocab
+            .stems
+            .strings
+            .iter()
+            .map(|s| self.vocab.stems.intern(s))
+            .collect();
+        let form_map: Vec<u32> = other
+            .vocab
+            .forms
+            .strings
+            .iter()
+            .zip(&other.vocab.form_stem)
+            .map(|(form, &stem)| {
+                let mapped_stem = if stem == u32::MAX {
+                    u32::MAX
+                } else {
+                    stem_map[stem as usize]
+                };
+                self.vocab.form_id(form, |_| mapped_stem)
+            })
+            .collect();
+        for (mine, theirs) in self.sources.iter_mut().zip(other.sources) {
+            mine.merge(theirs, &stem_map, &form_map);
+        }
+        self.documents.extend(other.documents);
+        self
+    }
+
+    /// Stem string of a local id.
+    fn stem(&self, id: u32) -> &str {
+        self.vocab.stems.get(id)
+    }
+
+    /// (stem, most frequent form, count) of every stem with a count in the
+    /// given sources, sorted by count desc then stem asc.
+    pub fn term_counts(&self, sources: &[usize]) -> Vec<(String, String, u64)> {
+        let mut stems: FxHashMap<u32, u64> = FxHashMap::default();
+        let mut forms: FxHashMap<u32, u64> = FxHashMap::default();
+        for &s in sources {
+            let Some(src) = self.sources.get(s) else {
+                continue;
+            };
+            for (id, &n) in src.stems.iter().enumerate() {
+                if n > 0 {
+                    *stems.entry(id as u32).or_insert(0) += n;
+                }
+            }
+            for (id, &n) in src.forms.iter().enumerate() {
+                if n > 0 {
+                    *forms.entry(id as u32).or_insert(0) += n;
+                }
+            }
+        }
+        // Most frequent form per stem; ties go to the alphabetically first form.
+        let mut best: FxHashMap<u32, (u64, &str)> = FxHashMap::default();
+        for (&form, &n) in &forms {
+            let stem = self.vocab.form_stem[form as usize];
+            let text = self.vocab.forms.get(form);
+            let entry = best.entry(stem).or_insert((n, text));
+            if n > entry.0 || (n == entry.0 && text < entry.1) {
+                *entry = (n, text);
+            }
+        }
+        let mut out: Vec<(String, String, u64)> = stems
+            .into_iter()
+            .map(|(id, n)| {
+                let form = best.get(&id).map_or("", |b| b.1);
+                (self.stem(id).to_string(), form.to_string(), n)
+            })
+            .collect();
+        out.sort_by(|a, b| b.2.cmp(&a.2).then_with(|| a.0.cmp(&b.0)));
+        out
+    }
+
+    /// Co-occurrence pairs (a < b alphabetically, count) summed over the given
+    /// sources, sorted by count desc then a, b asc.
+    pub fn pair_counts(&self, sources: &[usize]) -> Vec<(String, String, u64)> {
+        let mut sum: FxHashMap<u64, u64> = FxHashMap::default();
+        for &s in sources {
+            if let Some(src) = self.sources.get(s) {
+                for (&k, &n) in &src.pairs {
+                    *sum.entry(k).or_insert(0) += n;
+                }
+            }
+        }
+        let mut out: Vec<(String, String, u64)> = sum
+            .into_iter()
+            .map(|(k, n)| {
+                let (x, y) = (self.stem((k >> 32) as u32), self.stem(k as u32));
+                let (a, b) = if x <= y { (x, y) } else { (y, x) };
+                (a.to_string(), b.to_string(), n)
+            })
+            .collect();
+        out.sort_by(|a, b| {
+            b.2.cmp(&a.2)
+                .then_with(|| a.0.cmp(&b.0))
+                .then_with(|| a.1.cmp(&b.1))
+        });
+        out
+    }
+
+    /// Number of distinct stems with a count in the given sources.
+    pub fn type_count(&self, sources: &[usize]) -> u64 {
+        let len = self.vocab.stems.strings.len();
+        (0..len)
+            .filter(|&id| {
+                sources.iter().any(|&s| {
+                    self.sources
+                        .get(s)
+                        .is_some_and(|src| src.stems.get(id).is_some_and(|&n| n > 0))
+                })
+            })
+            .count() as u64
+    }
+
+    /// Spellings matched by `list` in `source`: (term index, form, count).
+    pub fn matched_forms(&self, source: usize, list: usize) -> Vec<(u16, String, u64)> {
+        let Some(tally) = self.sources.get(source).and_then(|s| s.lists.get(list)) else {
+            return Vec::new();
+        };
+        let mut out: Vec<(u16, String, u64)> = tally
+            .forms
+            .iter()
+            .map(|(&(term, form), &n)| (term, self.vocab.forms.get(form).to_string(), n))
+            .collect();
+        out.sort();
+        out
+    }
+}
+
+impl SourceTally {
+    fn merge(&mut self, other: SourceTally, stem_map: &[u32], form_map: &[u32]) {
+        self.documents += other.documents;
+        self.words += other.words;
+        self.tokens += other.tokens;
+        self.sentences += other.sentences;
+        for (id, n) in other.stems.into_iter().enumerate() {
+            if n > 0 {
+                add_at(&mut self.stems, stem_map[id], n);
+            }
+        }
+        for (id, n) in other.forms.into_iter().enumerate() {
+            if n > 0 {
+                add_at(&mut self.forms, form_map[id], n);
+            }
+        }
+        for (k, n) in other.pairs {
+            let (x, y) = (stem_map[(k >> 32) as usize], stem_map[k as u32 as usize]);
+            *self.pairs.entry(pair_key(x, y)).or_insert(0) += n;
+        }
+        if self.lists.len() < other.lists.len() {
+            self.lists
+                .resize_with(other.lists.len(), ListTally::default);
+        }
+        for (mine, theirs) in self.lists.iter_mut().zip(other.lists) {
+            mine.hits += theirs.hits;
+            if mine.terms.len() < theirs.terms.len() {
+                mine.terms.resize(theirs.terms.len(), 0);
+            }
+            for (t, n) in theirs.terms.into_iter().enumerate() {
+                mine.terms[t] += n;
+            }
+            for ((term, form), n) in theirs.forms {
+                *mine
+                    .forms
+                    .entry((term, form_map[form as usize]))
+                    .or_insert(0) += n;
+            }
+        }
+    }
+}
+
+fn bump(counts: &mut Vec<u64>, id: u32) {
+    add_at(counts, id, 1);
+}
+
+fn add_at(counts: &mut Vec<u64>, id: u32, n: u64) {
+    let i = id as usize;
+    if counts.len() <= i {
+        counts.resize(i + 1, 0);
+    }
+    counts[i] += n;
+}
+
+fn pair_key(x: u32, y: u32) -> u64 {
+    let (lo, hi) = if x <= y { (x, y) } else { (y, x) };
+    (u64::from(lo) << 32) | u64::from(hi)
+}
+
+/// Counts each pair of positions i < j with j - i <= window and different stems.
+fn count_pairs(stems: &[u32], window: usize, pairs: &mut FxHashMap<u64, u64>) {
+    for (i, &a) in stems.iter().enumerate() {
+        for &b in stems.iter().skip(i + 1).take(window) {
+            if a != b {
+                *pairs.entry(pair_key(a, b)).or_insert(0) += 1;
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::{Config, Overrides};
+    use std::path::Path;
+
+    fn config(themes: &str) -> Config {
+        let text = format!(
+            "[anchor]\nlabel = \"mv\"\nterms = [\"multi-vector*\", \"multivector*\"]\n{themes}"
+        );
+        Config::from_toml(&text, "test.toml", Path::new(""), &Overrides::default()).unwrap()
+    }
+
+    const THEMES: &str = "[themes.econ]\nterms = [\"trade\", \"Belt and Road\"]\n[themes.russia]\ngroup = \"actors\"\nterms = [\"russia\"]\n";
+
+    #[test]
+    fn counts_words_tokens_sentences_and_hits() {
+        let c = config(THEMES);
+        let a = Analyzer::new(&c);
+        let mut t = Tally::default();
+        // 13 words, 4 stopwords (The, of, and, with), 2 sentences.
+        t.add_document(&a, 0, 0, "The multi-vector policy of Kazakhstan\u{2019}s trade. Russia's Belt and Road trade with Russia-China.");
+        let s = &t.sources[0];
+        assert_eq!((s.documents, s.words, s.tokens, s.sentences), (1, 13, 9, 2));
+        assert_eq!(s.lists[0].hits, 1);
+        // econ: trade, Belt and Road, trade = 3; russia: Russia's, Russia-China = 2
+        assert_eq!((s.lists[1].hits, s.lists[1].terms.clone()), (3, vec![2, 1]));
+        assert_eq!(s.lists[2].hits, 2);
+        let terms = t.term_counts(&[0]);
+        assert_eq!(terms[0], ("trade".to_string(), "trade".to_string(), 2));
+        assert!(terms.contains(&("kazakhstan".into(), "kazakhstan".into(), 1)));
+        assert!(terms.contains(&("multivector".into(), "multi-vector".into(), 1)));
+        assert_eq!(
+            t.matched_forms(0, 0),
+            vec![(0, "multi-vector".to_string(), 1)]
+        );
+        assert_eq!(
+            t.matched_forms(0, 1),
+            vec![(0, "trade".into(), 2), (1, "belt and road".into(), 1)]
+        );
+    }
+
+    #[test]
+    fn pairs_stay_inside_window_and_sentence() {
+        let mut pairs = FxHashMap::default();
+        count_pairs(&[1, 2, 3, 1], 2, &mut pairs);
+        // (1,2) (1,3) (2,3) (2,1) (3,1); 1-1 at distance 3 is outside and self-pairs never count.
+        assert_eq!(pairs.get(&pair_key(1, 2)), Some(&2));
+        assert_eq!(pairs.get(&pair_key(1, 3)), Some(&2));
+        assert_eq!(pairs.get(&pair_key(2, 3)), Some(&1));
+        assert_eq!(pairs.len(), 3);
+
+        let c = config(THEMES);
+        let a = Analyzer::new(&c);
+        let mut t = Tally::default();
+        t.add_document(&a, 0, 0, "alpha beta. gamma delta");
+        // "beta. gamma" continues the sentence (lower case), "alpha beta.\nGamma" would not.
+        assert_eq!(t.pair_counts(&[0]).len(), 6);
+        let mut t = Tally::default();
+        t.add_document(&a, 0, 0, "alpha beta.\nGamma delta");
+        assert_eq!(
+            t.pair_counts(&[0]),
+            vec![
+                ("alpha".into(), "beta".into(), 1),
+                ("delta".into(), "gamma".into(), 1)
+            ]
+        );
+    }
+
+    #[test]
+    fn merged_tallies_equal_one_tally() {
+        let c = config(THEMES);
+        let a = Analyzer::new(&c);
+        let docs = [
+            (0, "Trade with Russia grows. The multivector policy holds."),
+            (1, "Belt and Road trade, Russia and trade again."),
+            (0, "Nothing here but words and more words about trade."),
+            (1, "Multi-vectorial diplomacy: Russia, Russia."),
+        ];
+        let mut one = Tally::default();
+        for (i, (s, d)) in docs.iter().enumerate() {
+            one.add_document(&a, *s, i, d);
+        }
+        let mut left = Tally::default();
+        let mut right = Tally::default();
+        for (i, (s, d)) in docs.iter().enumerate() {
+            // Reverse order into the right half so local ids differ.
+            if i % 2 == 0 {
+                left.add_document(&a, *s, i, d);
+            }
+        }
+        for (i, (s, d)) in docs.iter().enumerate().rev() {
+            if i % 2 == 1 {
+                right.add_document(&a, *s, i, d);
+            }
+        }
+        let merged = right.merge(left);
+        for s in [0, 1] {
+            assert_eq!(merged.term_counts(&[s]), one.term_counts(&[s]));
+            assert_eq!(merged.pair_counts(&[s]), one.pair_counts(&[s]));
+            for (m, o) in merged.sources[s].lists.iter().zip(&one.sources[s].lists) {
+                assert_eq!((m.hits, &m.terms), (o.hits, &o.terms));
+            }
+            assert_eq!(merged.matched_forms(s, 0), one.matched_forms(s, 0));
+        }
+        assert_eq!(merged.type_count(&[0, 1]), one.type_count(&[0, 1]));
+    }
+}

@@ -1,0 +1,391 @@
+//! Finds sources and documents in the input folder, and reads and decodes them.
+//!
+//! A file directly in the input folder is a source of its own (id = file name
+//! without extension); a sub-folder is one source (id = folder name) whose
+//! files, walked recursively, are its documents. Names starting with `.` are
+//! ignored; files with other extensions are listed as skipped. Everything is
+//! sorted by name, so the order never depends on the file system.
+
+use std::collections::BTreeSet;
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use anyhow::Result;
+use encoding_rs::{Encoding, UTF_8, WINDOWS_1252};
+
+use crate::error::BadInput;
+use crate::report::SkippedFile;
+
+/// The input folder, discovered.
+#[derive(Debug, Default)]
+pub struct Corpus {
+    /// Sources sorted by id; each has at least one document.
+    pub sources: Vec<Source>,
+    /// Files found but not read, sorted by path.
+    pub skipped: Vec<SkippedFile>,
+}
+
+/// One source: its id and its documents sorted by path.
+#[derive(Debug)]
+pub struct Source {
+    /// File stem or folder name.
+    pub id: String,
+    /// Its documents.
+    pub documents: Vec<Document>,
+}
+
+/// One article file.
+#[derive(Debug, Clone)]
+pub struct Document {
+    /// Full path.
+    pub path: PathBuf,
+    /// Path relative to the input folder, `/`-separated (for messages and the report).
+    pub rel: String,
+    /// File size in bytes.
+    pub bytes: u64,
+}
+
+/// A decoded document.
+#[derive(Debug)]
+pub struct Decoded {
+    /// The text.
+    pub text: String,
+    /// Encoding name, e.g. "UTF-8", "UTF-8 (BOM)", "UTF-16LE", "windows-1252".
+    pub encoding: &'static str,
+    /// Invalid byte sequences replaced by U+FFFD.
+    pub replaced: usize,
+}
+
+/// Walks the input folder.
+pub fn discover(input: &Path, extensions: &[String]) -> Result<Corpus> {
+    let meta = fs::metadata(input).map_err(|e| {
+        BadInput(format!(
+            "input folder {} cannot be read: {e} (set `input` in the config or pass --input)",
+            input.display()
+        ))
+    })?;
+    if !meta.is_dir() {
+        return Err(BadInput(format!(
+            "input {} is not a folder (pass a folder of articles with --input)",
+            input.display()
+        ))
+        .into());
+    }
+    let mut corpus = Corpus::default();
+    let mut ids = BTreeSet::new();
+    for entry in sorted_entries(input)? {
+        let path = entry;
+        let name = file_name(&path);
+        if path.is_dir() {
+            let mut documents = Vec::new();
+            let mut visited = BTreeSet::new();
+            walk(
+                input,
+                &path,
+                extensions,
+                &mut visited,
+                &mut documents,
+                &mut corpus.skipped,
+            )?;
+            if documents.is_empty() {
+                corpus.skipped.push(SkippedFile {
+                    path: format!("{name}/"),
+                    reason: "folder has no article files".into(),
+                });
+                continue;
+            }
+            add_source(&mut corpus, &mut ids, name, documents)?;
+        } else if let Some(doc) = document_if_wanted(input, &path, extensions, &mut corpus.skipped)?
+        {
+            let id = path
+                .file_stem()
+                .map_or(name.clone(), |s| s.to_string_lossy().into_owned());
+            add_source(&mut corpus, &mut ids, id, vec![doc])?;
+        }
+    }
+    corpus.sources.sort_by(|a, b| a.id.cmp(&b.id));
+    corpus.skipped.sort_by(|a, b| a.path.cmp(&b.path));
+    Ok(corpus)
+}
+
+fn add_source(
+    corpus: &mut Corpus,
+    ids: &mut BTreeSet<String>,
+    id: String,
+    documents: Vec<Document>,
+) -> Result<()> {
+    if !ids.insert(id.clone()) {
+        return Err(BadInput(format!(
+            "two sources in the input folder are both named {id:?} (a file and a folder, or two extensions): rename one"
+        ))
+        .into());
+    }
+    corpus.sources.push(Source { id, documents });
+    Ok(())
+}
+
+fn walk(
+    root: &Path,
+    dir: &Path,
+    extensions: &[String],
+    visited: &mut BTreeSet<PathBuf>,
+    documents: &mut Vec<Document>,
+    skipped: &mut Vec<SkippedFile>,
+) -> Result<()> {
+    let canonical = fs::canonicalize(dir)
+        .map_err(|e| BadInput(format!("cannot read folder {}: {e}", dir.display())))?;
+    if !visited.insert(canonical) {
+        return Err(BadInput(format!(
+            "symbolic link loop at {}: it leads back to a folder already read; remove the link",
+            dir.display()
+        ))
+        .into());
+    }
+    for path in sorted_entries(dir)? {
+        if path.is_dir() {
+            walk(root, &path, extensions, visited, documents, skipped)?;
+        } else if let Some(doc) = document_if_wanted(root, &path, extensions, skipped)? {
+            documents.push(doc);
+        }
+    }
+    Ok(())
+}
+
+/// Entries of a folder, hidden ones left out, sorted by name.
+fn sorted_entries(dir: &Path) -> Result<Vec<PathBuf>> {
+    let read = fs::read_dir(dir)
+        .map_err(|e| BadInput(format!("cannot read folder {}: {e}", dir.display())))?;
+    let mut paths = Vec::new();
+    for entry in read {
+        let entry =
+            entry.map_err(|e| BadInput(format!("cannot read folder {}: {e}", dir.display())))?;
+        if !entry.file_name().to_string_lossy().starts_with('.') {
+            paths.push(entry.path());
+        }
+    }
+    paths.sort();
+    Ok(paths)
+}
+
+fn file_name(path: &Path) -> String {
+    path.file_name()
+        .map_or_else(String::new, |n| n.to_string_lossy().into_owned())
+}
+
+fn relative(root: &Path, path: &Path) -> String {
+    let rel = path.strip_prefix(root).unwrap_or(path);
+    rel.components()
+        .map(|c| c.as_os_str().to_string_lossy().into_owned())
+        .collect::<Vec<_>>()
+        .join("/")
+}
+
+/// A document if the file has a wanted extension and can be opened; an
+/// unwanted extension is recorded as skipped; an unopenable file is an error.
+fn document_if_wanted(
+    root: &Path,
+    path: &Path,
+    extensions: &[String],
+    skipped: &mut Vec<SkippedFile>,
+) -> Result<Option<Document>> {
+    let rel = relative(root, path);
+    let ext = path
+        .extension()
+        .map(|e| e.to_string_lossy().to_lowercase())
+        .unwrap_or_default();
+    if !extensions.contains(&ext) {
+        skipped.push(SkippedFile {
+            path: rel,
+            reason: format!("extension not in `extensions` ({})", extensions.join(", ")),
+        });
+        return Ok(None);
+    }
+    let file = fs::File::open(path).map_err(|e| {
+        BadInput(format!(
+            "cannot read {}: {e} (fix its permissions or move it out of the input folder)",
+            path.display()
+        ))
+    })?;
+    let bytes = file.metadata().map(|m| m.len()).unwrap_or(0);
+    Ok(Some(Document {
+        path: path.to_path_buf(),
+        rel,
+        bytes,
+    }))
+}
+
+/// Reads and decodes a document; `Err` is the reason to skip it.
+pub fn read(doc: &Document) -> Result<Decoded, String> {
+    let bytes = fs::read(&doc.path).map_err(|e| format!("cannot read: {e}"))?;
+    decode(&bytes)
+}
+
+/// Decodes file bytes: a BOM decides (UTF-8, UTF-16LE/BE); else valid UTF-8;
+/// else mostly-UTF-8 text with a few bad bytes is UTF-8 with replacements;
+/// else Windows-1252 (which also reads Latin-1). Binary files are refused.
+pub fn decode(bytes: &[u8]) -> Result<Decoded, String> {
+    if let Some((encoding, bom)) = Encoding::for_bom(bytes) {
+        let (text, had_errors) = encoding.decode_without_bom_handling(&bytes[bom..]);
+        let replaced = if had_errors {
+            text.matches('\u{FFFD}').count()
+        } else {
+            0
+        };
+        let name = if encoding == UTF_8 {
+            "UTF-8 (BOM)"
+        } else {
+            encoding.name()
+        };
+        return Ok(Decoded {
+            text: text.into_owned(),
+            encoding: name,
+            replaced,
+        });
+    }
+    if let Some(kind) = binary_kind(bytes) {
+        return Err(format!("not text: {kind}"));
+    }
+    match std::str::from_utf8(bytes) {
+        Ok(text) => Ok(Decoded {
+            text: text.to_string(),
+            encoding: "UTF-8",
+            replaced: 0,
+        }),
+        Err(_) => {
+            let (mut multibyte, mut invalid) = (0usize, 0usize);
+            for chunk in bytes.utf8_chunks() {
+                multibyte += chunk.valid().chars().filter(|c| !c.is_ascii()).count();
+                invalid += usize::from(!chunk.invalid().is_empty());
+            }
+            if multibyte > 0 && invalid <= multibyte {
+                Ok(Decoded {
+                    text: String::from_utf8_lossy(bytes).into_owned(),
+                    encoding: "UTF-8",
+                    replaced: invalid,
+                })
+            } else {
+                let (text, _, _) = WINDOWS_1252.decode(bytes);
+                Ok(Decoded {
+                    text: text.into_owned(),
+                    encoding: "windows-1252",
+                    replaced: 0,
+                })
+            }
+        }
+    }
+}
+
+/// Recognises binary files: known magic numbers, or NUL bytes in the first 8 KiB.
+fn binary_kind(bytes: &[u8]) -> Option<&'static str> {
+    const MAGIC: &[(&[u8], &str)] = &[
+        (b"\x89PNG", "a PNG image"),
+        (b"\xFF\xD8\xFF", "a JPEG image"),
+        (b"GIF8", "a GIF image"),
+        (b"%PDF-", "a PDF (export it to text first)"),
+        (
+            b"PK\x03\x04",
+            "a ZIP archive or Office document (export it to text first)",
+        ),
+        (b"\x7FELF", "an executable"),
+    ];
+    if let Some((_, kind)) = MAGIC.iter().find(|(m, _)| bytes.starts_with(m)) {
+        return Some(kind);
+    }
+    let head = &bytes[..bytes.len().min(8192)];
+    head.contains(&0)
+        .then_some("binary data (contains NUL bytes)")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn decodes_boms_utf8_and_windows_1252() {
+        let d = decode(b"\xEF\xBB\xBFcaf\xC3\xA9").unwrap();
+        assert_eq!((d.text.as_str(), d.encoding), ("caf\u{e9}", "UTF-8 (BOM)"));
+        let d = decode(b"\xFF\xFEh\x00i\x00").unwrap();
+        assert_eq!((d.text.as_str(), d.encoding), ("hi", "UTF-16LE"));
+        let d = decode(b"\xFE\xFF\x00h\x00i").unwrap();
+        assert_eq!((d.text.as_str(), d.encoding), ("hi", "UTF-16BE"));
+        // Windows-1252 smart quotes: 0x93 0x94 are “ ”, 0x92 is ’.
+        let d = decode(b"\x93multi-vector\x94 Kazakhstan\x92s").unwrap();
+        assert_eq!(d.text, "\u{201C}multi-vector\u{201D} Kazakhstan\u{2019}s");
+        assert_eq!(d.encoding, "windows-1252");
+        // Latin-1 pound sign alone.
+        assert_eq!(decode(b"\xA3100").unwrap().text, "\u{a3}100");
+    }
+
+    #[test]
+    fn stray_bytes_in_utf8_are_replaced_and_counted() {
+        let d = decode(
+            "café "
+                .as_bytes()
+                .iter()
+                .chain(b"\xFFok")
+                .copied()
+                .collect::<Vec<_>>()
+                .as_slice(),
+        )
+        .unwrap();
+        assert_eq!(
+            (d.text.as_str(), d.encoding, d.replaced),
+            ("café \u{FFFD}ok", "UTF-8", 1)
+        );
+    }
+
+    #[test]
+    fn binary_files_are_refused_with_a_reason() {
+        assert!(decode(b"\x89PNG\r\n\x1a\n....")
+            .unwrap_err()
+            .contains("PNG"));
+        assert!(decode(b"abc\x00def").unwrap_err().contains("NUL"));
+    }
+
+    #[test]
+    fn discovers_files_and_folders_as_sources() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        fs::write(root.join("b.txt"), "x").unwrap();
+        fs::write(root.join("notes.pdf"), "x").unwrap();
+        fs::write(root.join(".hidden.txt"), "x").unwrap();
+        fs::create_dir_all(root.join("a/sub")).unwrap();
+        fs::write(root.join("a/2.md"), "x").unwrap();
+        fs::write(root.join("a/sub/1.TXT"), "x").unwrap();
+        fs::create_dir(root.join("empty")).unwrap();
+        let c = discover(root, &["txt".into(), "md".into()]).unwrap();
+        let got: Vec<(String, Vec<String>)> = c
+            .sources
+            .iter()
+            .map(|s| {
+                (
+                    s.id.clone(),
+                    s.documents.iter().map(|d| d.rel.clone()).collect(),
+                )
+            })
+            .collect();
+        assert_eq!(
+            got,
+            vec![
+                (
+                    "a".to_string(),
+                    vec!["a/2.md".to_string(), "a/sub/1.TXT".to_string()]
+                ),
+                ("b".to_string(), vec!["b.txt".to_string()]),
+            ]
+        );
+        let skipped: Vec<&str> = c.skipped.iter().map(|s| s.path.as_str()).collect();
+        assert_eq!(skipped, vec!["empty/", "notes.pdf"]);
+    }
+
+    #[test]
+    fn duplicate_source_ids_are_an_error() {
+        let dir = tempfile::tempdir().unwrap();
+        fs::write(dir.path().join("x.txt"), "a").unwrap();
+        fs::write(dir.path().join("x.md"), "b").unwrap();
+        let err = discover(dir.path(), &["txt".into(), "md".into()])
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("\"x\""), "{err}");
+    }
+}

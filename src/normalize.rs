@@ -1,0 +1,338 @@
+//! Text clean-up before tokenizing: decoded article text in, clean text out.
+//!
+//! The output has one property the tokenizer relies on: a `\n` is a hard
+//! sentence break (a heading, a paragraph end), and every other line break of
+//! the input has become a space or disappeared. On the way:
+//! - Unicode is put in NFC, typographic apostrophes fold to `'`, quotes to `"`,
+//!   hyphen variants (and an en dash between two letters) to `-`, soft
+//!   hyphens and zero-width characters vanish, odd spaces become spaces;
+//! - boilerplate lines (comment boxes) are dropped, as are lines holding only
+//!   a page number or only URLs, which PDF exports put mid-sentence;
+//! - URLs and e-mail addresses inside lines are removed;
+//! - PDF-style wrapped lines are joined, a word hyphenated across a line
+//!   break is rejoined, and a heading stays its own sentence.
+
+use unicode_normalization::{is_nfc_quick, IsNormalized, UnicodeNormalization};
+
+/// A boilerplate line: the whole (trimmed, case-folded) line, or its start when written with a trailing `*`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LinePattern {
+    text: String,
+    prefix: bool,
+}
+
+impl LinePattern {
+    /// Parses a pattern from the config; the error says how to fix it.
+    pub fn parse(pattern: &str) -> Result<LinePattern, String> {
+        let folded = fold_line(pattern);
+        let (text, prefix) = match folded.strip_suffix('*') {
+            Some(t) => (t.trim_end().to_string(), true),
+            None => (folded, false),
+        };
+        if text.contains('*') {
+            return Err("`*` may only end a pattern".into());
+        }
+        if text.is_empty() {
+            return Err("the pattern is empty and would drop every line".into());
+        }
+        Ok(LinePattern { text, prefix })
+    }
+
+    fn matches(&self, folded_line: &str) -> bool {
+        if self.prefix {
+            folded_line.starts_with(&self.text)
+        } else {
+            folded_line == self.text
+        }
+    }
+}
+
+/// Lowercase, trimmed, inner whitespace collapsed, trailing sentence punctuation dropped.
+fn fold_line(line: &str) -> String {
+    let words: Vec<&str> = line.split_whitespace().collect();
+    words
+        .join(" ")
+        .to_lowercase()
+        .trim_end_matches(['.', '!', ':'])
+        .to_string()
+}
+
+/// Lines of a paragraph-per-line file are longer than this (90th percentile);
+/// PDF and e-mail exports wrap at 60–100 characters.
+const WRAPPED_MAX_WIDTH: usize = 120;
+/// In a wrapped file, a line shorter than this fraction of the wrap width that
+/// is followed by a capitalised line is a heading or a paragraph's last line.
+const SHORT_LINE_FRACTION: f64 = 0.6;
+
+/// Cleans one document. See the module documentation for what it does.
+pub fn normalize(raw: &str, boilerplate: &[LinePattern]) -> String {
+    let folded = fold_characters(raw);
+    let lines: Vec<&str> = folded.split('\n').map(str::trim).collect();
+    let mut kept: Vec<Option<String>> = Vec::with_capacity(lines.len());
+    for line in lines {
+        if line.is_empty() {
+            kept.push(None);
+            continue;
+        }
+        if is_page_number(line) {
+            continue;
+        }
+        if boilerplate.iter().any(|p| p.matches(&fold_line(line))) {
+            kept.push(None);
+            continue;
+        }
+        let cleaned = remove_urls_and_emails(line);
+        if cleaned.trim().is_empty() {
+            // A line of URLs only: PDF footnotes dropped into a sentence.
+            continue;
+        }
+        kept.push(Some(cleaned));
+    }
+    join_lines(&kept)
+}
+
+fn fold_characters(raw: &str) -> String {
+    let nfc;
+    let text = if is_nfc_quick(raw.chars()) == IsNormalized::Yes {
+        raw
+    } else {
+        nfc = raw.nfc().collect::<String>();
+        &nfc
+    };
+    let mut out = String::with_capacity(text.len());
+    let mut chars = text.chars().peekable();
+    let mut prev = '\n';
+    while let Some(c) = chars.next() {
+        let mapped = match c {
+            '\r' => {
+                if chars.peek() == Some(&'\n') {
+                    continue;
+                }
+                '\n'
+            }
+            '\u{000C}' | '\u{2028}' | '\u{2029}' | '\u{0085}' => '\n',
+            '\u{2019}' | '\u{2018}' | '\u{02BC}' | '\u{201B}' | '\u{2032}' | '`' | '\u{00B4}' => {
+                '\''
+            }
+            '\u{201C}' | '\u{201D}' | '\u{201E}' | '\u{201F}' | '\u{00AB}' | '\u{00BB}'
+            | '\u{2033}' => '"',
+            '\u{2010}' | '\u{2011}' | '\u{2012}' | '\u{2212}' | '\u{FE63}' | '\u{FF0D}' => '-',
+            '\u{2013}'
+                if prev.is_alphanumeric() && chars.peek().is_some_and(|n| n.is_alphabetic()) =>
+            {
+                '-'
+            }
+            '\u{00AD}' | '\u{200B}' | '\u{200C}' | '\u{200D}' | '\u{2060}' | '\u{FEFF}' => continue,
+            '\t' => ' ',
+            c if c.is_whitespace() && c != '\n' => ' ',
+            c if c.is_control() && c != '\n' => ' ',
+            c => c,
+        };
+        out.push(mapped);
+        prev = mapped;
+    }
+    out
+}
+
+/// "2", "- 14 -", "Page 3", "3 / 12": page furniture, not text.
+fn is_page_number(line: &str) -> bool {
+    let rest = line
+        .strip_prefix("Page ")
+        .or_else(|| line.strip_prefix("page "))
+        .unwrap_or(line);
+    let core = rest.trim_matches(|c: char| c == '-' || c == ' ');
+    !core.is_empty()
+        && core.len() <= 9
+        && core
+            .chars()
+            .all(|c| c.is_ascii_digit() || c == '/' || c == ' ')
+        && core.chars().any(|c| c.is_ascii_digit())
+}
+
+fn is_url_or_email(chunk: &str) -> bool {
+    let lower = chunk
+        .trim_start_matches(['(', '[', '<', '"', '\''])
+        .to_ascii_lowercase();
+    if lower.contains("://") || lower.starts_with("www.") {
+        return true;
+    }
+    // name@host.tld
+    if let Some((user, host)) = lower.split_once('@') {
+        let host = host.trim_end_matches(|c: char| !c.is_alphanumeric());
+        return !user.is_empty() && host.contains('.') && !host.starts_with('.');
+    }
+    false
+}
+
+fn remove_urls_and_emails(line: &str) -> String {
+    if !line.contains("://") && !line.contains('@') && !line.contains("www.") {
+        return line.to_string();
+    }
+    let mut out = String::with_capacity(line.len());
+    for chunk in line.split(' ') {
+        if is_url_or_email(chunk) {
+            // Keep sentence punctuation that followed the address.
+            if let Some(p) = chunk
+                .chars()
+                .last()
+                .filter(|c| matches!(c, '.' | '!' | '?' | ',' | ';'))
+            {
+                out.push(p);
+            }
+        } else {
+            out.push_str(chunk);
+        }
+        out.push(' ');
+    }
+    out.truncate(out.trim_end().len());
+    out
+}
+
+/// Joins the kept lines (None = blank or boilerplate) into text where `\n`
+/// marks a hard sentence break.
+fn join_lines(lines: &[Option<String>]) -> String {
+    let mut lengths: Vec<usize> = lines.iter().flatten().map(|l| l.chars().count()).collect();
+    lengths.sort_unstable();
+    let width = lengths.get(lengths.len() * 9 / 10).copied().unwrap_or(0);
+    let wrapped = width <= WRAPPED_MAX_WIDTH;
+
+    let mut out = String::new();
+    let mut prev: Option<&str> = None;
+    let mut blank_between = false;
+    for line in lines {
+        let Some(line) = line.as_deref() else {
+            blank_between = true;
+            continue;
+        };
+        if let Some(p) = prev {
+            out.push_str(separator(p, line, blank_between, wrapped, width));
+        }
+        out.push_str(line);
+        prev = Some(line);
+        blank_between = false;
+    }
+    out
+}
+
+fn separator(
+    prev: &str,
+    next: &str,
+    blank_between: bool,
+    wrapped: bool,
+    width: usize,
+) -> &'static str {
+    let mut prev_tail = prev.chars().rev();
+    let last = prev_tail.next().unwrap_or(' ');
+    let before_last = prev_tail.next().unwrap_or(' ');
+    let first = next.chars().next().unwrap_or(' ');
+    // "trans-" + "border": a word hyphenated at the line end.
+    if last == '-' && before_last.is_alphabetic() && first.is_alphabetic() {
+        return "";
+    }
+    if first.is_lowercase() || matches!(first, ',' | ';' | ')' | '.') {
+        return " ";
+    }
+    if last == ':' {
+        return "\n";
+    }
+    if !wrapped {
+        // One paragraph (or heading) per line.
+        return "\n";
+    }
+    let short = (prev.chars().count() as f64) < SHORT_LINE_FRACTION * width as f64;
+    let starts_block =
+        first.is_uppercase() || first.is_ascii_digit() || matches!(first, '"' | '\'' | '(' | '[');
+    if short && starts_block && !ends_sentence(last) || (blank_between && ends_sentence(last)) {
+        return "\n";
+    }
+    " "
+}
+
+fn ends_sentence(c: char) -> bool {
+    matches!(c, '.' | '!' | '?' | '\u{2026}' | '"' | ')')
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn norm(raw: &str) -> String {
+        let bp: Vec<LinePattern> = ["Leave a reply*", "You may like"]
+            .iter()
+            .map(|p| LinePattern::parse(p).unwrap())
+            .collect();
+        normalize(raw, &bp)
+    }
+
+    #[test]
+    fn typography_folds() {
+        assert_eq!(
+            norm("Kazakhstan\u{2019}s \u{201C}multi\u{2010}vector\u{201D} Russia\u{2013}Ukraine 2020 \u{2013} 2030"),
+            "Kazakhstan's \"multi-vector\" Russia-Ukraine 2020 \u{2013} 2030"
+        );
+        assert_eq!(norm("co\u{00AD}operation\u{00A0}now"), "cooperation now");
+        // NFD e + combining acute -> NFC é
+        assert_eq!(norm("cafe\u{0301}"), "caf\u{00E9}");
+    }
+
+    #[test]
+    fn wrapped_pdf_lines_join_and_page_numbers_vanish() {
+        let long_a =
+            "Secondly, as a Eurasian Economic Union (EAEU) member country, Kazakhstan feels the";
+        let long_b = "negative impacts of the anti-Russian sanctions of the collective West. In addition to these,";
+        let raw =
+            format!("{long_a}\n\n{long_b}\n\n2\n\n\n\nallegations about the trans-\nborder role\n");
+        let got = norm(&raw);
+        assert_eq!(
+            got,
+            format!("{long_a} {long_b} allegations about the trans-border role")
+        );
+    }
+
+    #[test]
+    fn headings_stay_separate_in_wrapped_text() {
+        let long = "Astana strives to overcome this challenge by developing trans-border transport infrastructures.";
+        let long2 = "Deputy Minister Vassilenko described the Astana International Forum as the voice of the";
+        let raw = format!("{long}\n\nLess Polarized World Order\n\n{long2}\ncountries\n");
+        assert_eq!(
+            norm(&raw),
+            format!("{long}\nLess Polarized World Order\n{long2} countries")
+        );
+    }
+
+    #[test]
+    fn paragraph_per_line_files_break_at_every_line() {
+        let para = format!("P{}", "x".repeat(199));
+        let raw = format!("Conclusion\n{para}\nHeading: \n{para}");
+        assert_eq!(norm(&raw), format!("Conclusion\n{para}\nHeading:\n{para}"));
+    }
+
+    #[test]
+    fn boilerplate_and_urls_are_removed() {
+        let raw = "Good text.\n\nLeave a Reply\n\nYou may like\nhttps://avim.org.tr/en/Yorum/X-Y\nMail me at a.b@example.org. Or see www.example.com/x, then go.";
+        assert_eq!(norm(raw), "Good text.\nMail me at . Or see , then go.");
+    }
+
+    #[test]
+    fn line_patterns_fold_case_and_punctuation() {
+        let p = LinePattern::parse("Your email address will not be published*").unwrap();
+        assert!(p.matches(&fold_line(
+            "Your email  address will not be published. Required fields"
+        )));
+        let exact = LinePattern::parse("You may like").unwrap();
+        assert!(exact.matches(&fold_line("YOU MAY LIKE:")));
+        assert!(!exact.matches(&fold_line("You may like this")));
+        assert!(LinePattern::parse("*").is_err());
+        assert!(LinePattern::parse("a*b").is_err());
+    }
+
+    #[test]
+    fn page_numbers_are_recognised() {
+        for p in ["2", "- 14 -", "Page 3", "3 / 12"] {
+            assert!(is_page_number(p), "{p}");
+        }
+        for p in ["2023 was a year", "G7", "1,800"] {
+            assert!(!is_page_number(p), "{p}");
+        }
+    }
+}

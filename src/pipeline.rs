@@ -1,0 +1,202 @@
+//! The only place that knows the stage order, the thread pool and the progress bars.
+//!
+//! discover -> (read -> normalise -> tokenize -> stem -> count, per document,
+//! in parallel: fold into tallies, reduce by merging) -> build the report ->
+//! write report.json and the charts.
+
+use std::path::PathBuf;
+use std::time::{Duration, Instant};
+
+use anyhow::{Context, Result};
+use indicatif::{ParallelProgressIterator, ProgressBar, ProgressStyle};
+use rayon::prelude::*;
+
+use crate::analyze::build_report;
+use crate::config::Config;
+use crate::count::{Analyzer, Tally};
+use crate::error::BadInput;
+use crate::ingest::{self, Corpus, Document};
+use crate::report::{self, Report, SkippedFile};
+
+/// How to run.
+#[derive(Debug, Clone, Default)]
+pub struct RunOptions {
+    /// Worker threads; `None` = all cores.
+    pub threads: Option<usize>,
+    /// Hide progress bars.
+    pub quiet: bool,
+}
+
+/// What a run produced.
+#[derive(Debug)]
+pub struct RunOutcome {
+    /// The report as written.
+    pub report: Report,
+    /// Files written, report.json first.
+    pub written: Vec<PathBuf>,
+    /// Problems worth telling the user (skipped files, replaced bytes, empty documents).
+    pub warnings: Vec<String>,
+    /// Wall time of each stage, in order.
+    pub timings: Vec<(&'static str, Duration)>,
+}
+
+/// Per-worker result of the counting stage.
+#[derive(Default)]
+struct Partial {
+    tally: Tally,
+    skipped: Vec<SkippedFile>,
+    warnings: Vec<String>,
+}
+
+impl Partial {
+    fn merge(mut self, other: Partial) -> Partial {
+        self.tally = self.tally.merge(other.tally);
+        self.skipped.extend(other.skipped);
+        self.warnings.extend(other.warnings);
+        self
+    }
+}
+
+/// Runs the whole job and writes the outputs.
+pub fn run(config: &Config, options: &RunOptions) -> Result<RunOutcome> {
+    let mut timings = Vec::new();
+    let started = Instant::now();
+    let corpus = ingest::discover(&config.input_dir, &config.extensions)?;
+    if corpus.sources.is_empty() {
+        return Err(BadInput(format!(
+            "no article files in {} (looked for .{} files)",
+            config.input_dir.display(),
+            config.extensions.join(", .")
+        ))
+        .into());
+    }
+    let charts_dir = config.output_dir.join("charts");
+    std::fs::create_dir_all(&charts_dir).map_err(|e| {
+        BadInput(format!(
+            "cannot create output folder {}: {e} (set `output` in the config or pass --output)",
+            charts_dir.display()
+        ))
+    })?;
+    timings.push(("discover", started.elapsed()));
+
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(options.threads.unwrap_or(0))
+        .build()
+        .context("starting the worker threads")?;
+    let started = Instant::now();
+    let counted = pool.install(|| count_corpus(config, &corpus, options.quiet));
+    timings.push(("read+count", started.elapsed()));
+
+    let started = Instant::now();
+    let mut warnings = counted.warnings;
+    warnings.sort();
+    let mut skipped = corpus.skipped.clone();
+    skipped.extend(counted.skipped);
+    let report = build_report(config, &corpus, &counted.tally, skipped);
+    if report.corpus.words == 0 {
+        return Err(BadInput(format!(
+            "no readable article in {}: every file was skipped or has no words",
+            config.input_dir.display()
+        ))
+        .into());
+    }
+    timings.push(("analyse", started.elapsed()));
+
+    let started = Instant::now();
+    let json_path = config.output_dir.join("report.json");
+    report::write::atomic_write(&json_path, report::json::to_json(&report)?.as_bytes())?;
+    let mut written = vec![json_path];
+    timings.push(("write json", started.elapsed()));
+    let started = Instant::now();
+    written.extend(report::charts::write_all(
+        &report,
+        &charts_dir,
+        config.chart_scale,
+    )?);
+    timings.push(("charts", started.elapsed()));
+    Ok(RunOutcome {
+        report,
+        written,
+        warnings,
+        timings,
+    })
+}
+
+/// Reads and counts every document in parallel.
+fn count_corpus(config: &Config, corpus: &Corpus, quiet: bool) -> Partial {
+    let analyzer = Analyzer::new(config);
+    let documents: Vec<(usize, usize, &Document)> = corpus
+        .sources
+        .iter()
+        .enumerate()
+        .flat_map(|(s, source)| {
+            source
+                .documents
+                .iter()
+                .enumerate()
+                .map(move |(d, doc)| (s, d, doc))
+        })
+        .collect();
+    let bar = progress_bar(documents.len() as u64, "counting", quiet);
+    let partial = documents
+        .par_iter()
+        .progress_with(bar.clone())
+        .fold(Partial::default, |mut partial, &(s, d, doc)| {
+            count_document(&analyzer, &mut partial, s, d, doc);
+            partial
+        })
+        .reduce(Partial::default, Partial::merge);
+    bar.finish_and_clear();
+    partial
+}
+
+fn count_document(
+    analyzer: &Analyzer,
+    partial: &mut Partial,
+    source: usize,
+    index: usize,
+    doc: &Document,
+) {
+    match ingest::read(doc) {
+        Ok(decoded) => {
+            if decoded.replaced > 0 {
+                partial.warnings.push(format!(
+                    "{}: {} invalid byte sequence(s) replaced with U+FFFD ({})",
+                    doc.rel, decoded.replaced, decoded.encoding
+                ));
+            }
+            let before = partial.tally.sources.get(source).map_or(0, |s| s.words);
+            partial
+                .tally
+                .add_document(analyzer, source, index, &decoded.text);
+            if partial.tally.sources[source].words == before {
+                partial
+                    .warnings
+                    .push(format!("{}: no words (empty or not prose)", doc.rel));
+            }
+        }
+        Err(reason) => {
+            partial
+                .warnings
+                .push(format!("{}: skipped, {reason}", doc.rel));
+            partial.skipped.push(SkippedFile {
+                path: doc.rel.clone(),
+                reason,
+            });
+        }
+    }
+}
+
+fn progress_bar(len: u64, stage: &'static str, quiet: bool) -> ProgressBar {
+    if quiet {
+        return ProgressBar::hidden();
+    }
+    let bar = ProgressBar::new(len);
+    if let Ok(style) =
+        ProgressStyle::with_template("{prefix:>10} [{bar:40}] {pos}/{len} documents {elapsed}")
+    {
+        bar.set_style(style.progress_chars("=> "));
+    }
+    bar.set_prefix(stage);
+    bar
+}
