@@ -1,0 +1,234 @@
+//! End-to-end tests: run the framescope binary on fixtures in temporary folders.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use serde_json::Value;
+
+fn repo() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// Runs framescope with `args`, from `cwd`.
+fn framescope(cwd: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_framescope"))
+        .args(args)
+        .current_dir(cwd)
+        .output()
+        .expect("the framescope binary runs")
+}
+
+fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+/// Asserts success and returns the parsed report.json of `out_dir`.
+fn report_of(out: &Output, out_dir: &Path) -> Value {
+    assert!(
+        out.status.success(),
+        "framescope failed ({:?})\nstdout:\n{}\nstderr:\n{}",
+        out.status.code(),
+        text(&out.stdout),
+        text(&out.stderr)
+    );
+    serde_json::from_str(&fs::read_to_string(out_dir.join("report.json")).unwrap()).unwrap()
+}
+
+fn source<'a>(report: &'a Value, id: &str) -> &'a Value {
+    report["sources"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["id"] == id)
+        .unwrap_or_else(|| panic!("source {id} in report"))
+}
+
+/// Runs the shipped config on the shipped articles, output to a temp folder.
+fn run_default(threads: &str) -> (tempfile::TempDir, Value, Output) {
+    let out_dir = tempfile::tempdir().unwrap();
+    let out = framescope(
+        &repo(),
+        &[
+            "run",
+            "--quiet",
+            "--threads",
+            threads,
+            "--output",
+            out_dir.path().to_str().unwrap(),
+        ],
+    );
+    let report = report_of(&out, out_dir.path());
+    (out_dir, report, out)
+}
+
+/// Anchor mentions counted by hand: every spelling of "multi-vector" in each
+/// article, read line by line (hyphenated, solid, capitalised, and the
+/// derivations -ial, -ism, -ed), title and headings included:
+/// - aif: "multi-vectorial" x8, "Multi-Vectorial" x2 (title, heading), "Multi-vectorial" x1 (heading) = 11
+/// - avim: "multivector" x5, "Multivector" x1 (heading), "multivectorism" x2 = 8
+/// - piedra: "multi-vector" in quotes x1 = 1
+/// - rossi: "Multivector" (title), "multi-vector", "multivector" x2 = 4
+/// - ukraine: "multi-vectored" x1, "multi-vector" x7, "Multi-Vector" (heading) x1 = 9
+#[test]
+fn anchor_mentions_match_hand_counts() {
+    let (_dir, report, _) = run_default("2");
+    let expected = [
+        ("aif-vassilenko-interview", 11),
+        ("avim-astana-forum-notes", 8),
+        ("piedra-astana-interview", 1),
+        ("rossi-year-end-assessment", 4),
+        ("ukraine-war-viewpoint", 9),
+    ];
+    let ids: Vec<&str> = report["sources"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["id"].as_str().unwrap())
+        .collect();
+    assert_eq!(ids, expected.iter().map(|e| e.0).collect::<Vec<_>>());
+    for (id, mentions) in expected {
+        assert_eq!(source(&report, id)["anchor"]["mentions"], mentions, "{id}");
+    }
+    let avim = &source(&report, "avim-astana-forum-notes")["anchor"]["forms"];
+    assert_eq!(avim["multivectorism"], 2);
+}
+
+#[test]
+fn one_and_two_threads_write_identical_reports() {
+    let (one, _, _) = run_default("1");
+    let (two, _, out) = run_default("2");
+    let a = fs::read(one.path().join("report.json")).unwrap();
+    let b = fs::read(two.path().join("report.json")).unwrap();
+    assert!(a == b, "report.json differs between --threads 1 and 2");
+    // The headline table is on stdout.
+    let stdout = text(&out.stdout);
+    assert!(stdout.contains("aif-vassilenko-interview"), "{stdout}");
+    assert!(stdout.contains("report.json"), "{stdout}");
+}
+
+/// A fixture small enough to count by hand.
+const FIXTURE_CONFIG: &str = r#"
+[text]
+extra_stopwords = ["also"]
+
+[anchor]
+label = "multi-vector policy"
+terms = ["multi-vector*"]
+
+[themes.economy]
+label = "Economy"
+terms = ["trade", "Belt and Road", "invest*"]
+
+[themes.russia]
+label = "Russia"
+group = "actors"
+terms = ["russia"]
+
+[themes.west]
+label = "West"
+group = "actors"
+terms = ["US", "EU"]
+"#;
+
+fn write_fixture(dir: &Path) {
+    fs::write(dir.join("config.toml"), FIXTURE_CONFIG).unwrap();
+    let input = dir.join("input");
+    fs::create_dir_all(input.join("outlet")).unwrap();
+    // Source "alpha" (one file). Words (8 + 9 = 17): Kazakhstan’s multivector policy
+    // favours trade with the US. | Let us also invest in the Belt and Road.
+    // Stopwords: with, the, also (extra), in, the, and = 6 -> 11 tokens ("us" is not
+    // in the Snowball list).
+    // economy: trade, invest, Belt and Road = 3; west: US = 1 (not "us"); anchor: 1.
+    fs::write(
+        input.join("alpha.txt"),
+        "Kazakhstan\u{2019}s multivector policy favours trade with the US.\nLet us also invest in the Belt and Road.\n",
+    )
+    .unwrap();
+    // Source "outlet" (two files). a.txt: "Russia-led trade. Russia trades." = 4 words, 4 tokens:
+    // economy 2 (trade, trades), russia 2 (Russia-led via its part, Russia).
+    fs::write(
+        input.join("outlet/a.txt"),
+        "Russia-led trade. Russia trades.",
+    )
+    .unwrap();
+    // b.md: "The EU and the eu." = 5 words (the, and, the stopwords) -> 2 tokens; west 1 (EU, not eu).
+    fs::write(input.join("outlet/b.md"), "The EU and the eu.").unwrap();
+    // Not an article: listed as skipped.
+    fs::write(input.join("outlet/notes.csv"), "a,b").unwrap();
+}
+
+#[test]
+fn hand_counted_fixture() {
+    let dir = tempfile::tempdir().unwrap();
+    write_fixture(dir.path());
+    let out = framescope(dir.path(), &["--quiet"]);
+    let report = report_of(&out, &dir.path().join("output"));
+
+    let alpha = source(&report, "alpha");
+    assert_eq!(alpha["documents"], 1);
+    assert_eq!(alpha["words"], 17);
+    assert_eq!(alpha["tokens"], 11);
+    assert_eq!(alpha["stopwords_removed"], 6);
+    assert_eq!(alpha["sentences"], 2);
+    assert_eq!(alpha["anchor"]["mentions"], 1);
+    assert_eq!(alpha["themes"]["economy"]["hits"], 3);
+    assert_eq!(alpha["themes"]["economy"]["terms"]["Belt and Road"], 1);
+    assert_eq!(alpha["themes"]["west"]["hits"], 1);
+    // per_1k = 3 / 17 * 1000 = 176.47...
+    let per_1k = alpha["themes"]["economy"]["per_1k"].as_f64().unwrap();
+    assert!((per_1k - 3000.0 / 17.0).abs() < 1e-9, "{per_1k}");
+    // actors: russia 0 + west 1 -> west share 1.0, russia 0.0
+    assert_eq!(alpha["themes"]["west"]["share"], 1.0);
+    assert_eq!(alpha["themes"]["russia"]["share"], 0.0);
+
+    let outlet = source(&report, "outlet");
+    assert_eq!(outlet["documents"], 2);
+    assert_eq!(outlet["words"], 9);
+    assert_eq!(outlet["tokens"], 6);
+    assert_eq!(outlet["themes"]["economy"]["hits"], 2);
+    assert_eq!(outlet["themes"]["russia"]["hits"], 2);
+    assert_eq!(outlet["themes"]["west"]["hits"], 1);
+    // actors share: russia 2 / (2 + 1)
+    assert_eq!(outlet["themes"]["russia"]["share"], 2.0 / 3.0);
+    // "EU"/"eu" and "trade"/"trades" are one stem each; ties sort by stem.
+    assert_eq!(outlet["top_terms"][0]["stem"], "eu");
+    assert_eq!(outlet["top_terms"][0]["count"], 2);
+    assert_eq!(outlet["top_terms"][1]["stem"], "trade");
+    assert_eq!(outlet["top_terms"][1]["count"], 2);
+
+    assert_eq!(report["corpus"]["words"], 26);
+    assert_eq!(report["skipped"][0]["path"], "outlet/notes.csv");
+    assert!(report["stopwords"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|w| w == "also"));
+}
+
+#[test]
+fn bad_config_exits_2_and_names_the_place() {
+    let dir = tempfile::tempdir().unwrap();
+    write_fixture(dir.path());
+    let config = FIXTURE_CONFIG.replace("[\"multi-vector*\"]", "[\"multi*vector\"]");
+    fs::write(dir.path().join("config.toml"), config).unwrap();
+    let out = framescope(dir.path(), &["--quiet"]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = text(&out.stderr);
+    assert!(err.contains("config.toml:7:10"), "{err}");
+    assert!(err.contains("anchor.terms[0]"), "{err}");
+    assert!(!dir.path().join("output/report.json").exists());
+}
+
+#[test]
+fn missing_input_folder_exits_2() {
+    let dir = tempfile::tempdir().unwrap();
+    write_fixture(dir.path());
+    let out = framescope(dir.path(), &["--quiet", "--input", "nowhere"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        text(&out.stderr).contains("nowhere"),
+        "{}",
+        text(&out.stderr)
+    );
+}
