@@ -42,6 +42,9 @@ pub struct RawConfig {
     /// Sizes of the lists in the report and the charts.
     #[serde(default)]
     pub report: ReportConfig,
+    /// Framing analytics: keyness, collocations, anchor context, uncertainty.
+    #[serde(default)]
+    pub analysis: AnalysisConfig,
     /// The policy term whose framing is compared.
     pub anchor: AnchorConfig,
     /// Theme id -> theme, in the order written.
@@ -83,6 +86,69 @@ pub struct ReportConfig {
     /// Chart resolution multiplier: 1 or 2.
     #[serde(default = "default_chart_scale")]
     pub chart_scale: Spanned<u32>,
+}
+
+/// `[analysis]`
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct AnalysisConfig {
+    /// Anchor context: the mention's sentence plus this many words each side.
+    #[serde(default = "default_context_window")]
+    pub context_window: usize,
+    /// Minimum count of a term (keyness) or pair (collocations) to be listed.
+    #[serde(default = "default_min_count")]
+    pub min_count: Spanned<u64>,
+    /// Rows listed each way in keyness, and collocates per source.
+    #[serde(default = "default_top")]
+    pub top: usize,
+    /// Bootstrap replicates for the 95% intervals (0 switches intervals off).
+    #[serde(default = "default_replicates")]
+    pub bootstrap_replicates: usize,
+    /// Seed of the bootstrap: same seed, same intervals.
+    #[serde(default = "default_seed")]
+    pub bootstrap_seed: u64,
+    /// A source with at least this many documents is resampled by document, otherwise by sentence.
+    #[serde(default = "default_document_units_from")]
+    pub document_units_from: usize,
+    /// Evidence sentences kept per source and theme.
+    #[serde(default = "default_evidence")]
+    pub evidence_sentences: usize,
+}
+
+fn default_context_window() -> usize {
+    25
+}
+fn default_min_count() -> Spanned<u64> {
+    Spanned::new(0..0, 3)
+}
+fn default_top() -> usize {
+    15
+}
+fn default_replicates() -> usize {
+    1000
+}
+fn default_seed() -> u64 {
+    20231
+}
+fn default_document_units_from() -> usize {
+    10
+}
+fn default_evidence() -> usize {
+    3
+}
+
+impl Default for AnalysisConfig {
+    fn default() -> Self {
+        AnalysisConfig {
+            context_window: default_context_window(),
+            min_count: default_min_count(),
+            top: default_top(),
+            bootstrap_replicates: default_replicates(),
+            bootstrap_seed: default_seed(),
+            document_units_from: default_document_units_from(),
+            evidence_sentences: default_evidence(),
+        }
+    }
 }
 
 /// `[anchor]`
@@ -248,6 +314,10 @@ fn validate(
         return Err(at(raw.report.chart_scale.span()).error(format!(
             "report.chart_scale = {chart_scale}: use 1 (normal) or 2 (double resolution)"
         )));
+    }
+    if *raw.analysis.min_count.get_ref() == 0 {
+        return Err(at(raw.analysis.min_count.span())
+            .error("analysis.min_count = 0: use at least 1 (the default is 3)"));
     }
     let extensions: Vec<String> = raw
         .extensions

@@ -15,25 +15,35 @@
 use rustc_hash::FxHashMap;
 
 use crate::config::Config;
-use crate::lexicon::{Match, Matcher, WordMatches};
+use crate::lexicon::{Match, Matcher, WordMatches, ANCHOR_LIST};
 use crate::normalize::normalize;
 use crate::stem::form_of;
-use crate::tokenize::tokenize;
+use crate::tokenize::{tokenize, Tokens};
 
 /// Everything a document needs that is built once per run and shared.
 pub struct Analyzer<'a> {
     /// The validated configuration.
     pub config: &'a Config,
     matcher: Matcher<'a>,
+    /// Per source: keep per-sentence figures (for resampling by sentence)?
+    sentence_units: Vec<bool>,
 }
 
 impl<'a> Analyzer<'a> {
-    /// Prepares the lexicon matcher.
-    pub fn new(config: &'a Config) -> Analyzer<'a> {
+    /// Prepares the lexicon matcher. `documents_per_source` decides which
+    /// sources are resampled by sentence (fewer documents than
+    /// `analysis.document_units_from`); those keep per-sentence figures.
+    pub fn new(config: &'a Config, documents_per_source: &[usize]) -> Analyzer<'a> {
+        let from = config.raw.analysis.document_units_from;
         Analyzer {
             config,
             matcher: config.lexicon.matcher(&config.stemmer),
+            sentence_units: documents_per_source.iter().map(|&n| n < from).collect(),
         }
+    }
+
+    fn keeps_sentences(&self, source: usize) -> bool {
+        self.sentence_units.get(source).copied().unwrap_or(true)
     }
 }
 
@@ -139,11 +149,49 @@ pub struct SourceTally {
     forms: Vec<u64>,
     /// (low stem id << 32 | high stem id) -> co-occurrences.
     pairs: FxHashMap<u64, u64>,
+    /// Stem id -> co-occurrences with an anchor mention (same window and sentence rule).
+    anchor_pairs: FxHashMap<u32, u64>,
     /// Anchor (index 0) and themes.
     pub lists: Vec<ListTally>,
+    /// Per list: matches inside the anchor's context (the union of every
+    /// mention's sentence plus `context_window` words each side).
+    pub near_anchor: Vec<u64>,
+    /// Words inside the anchor's context.
+    pub context_words: u64,
+    /// Themes x themes (row-major, themes only): sentences in which both
+    /// themes have a hit; the diagonal counts sentences with a hit of that theme.
+    pub theme_sentences: Vec<u64>,
+    /// Per list: the sentences with the most hits (best first).
+    pub evidence: Vec<Vec<Evidence>>,
 }
 
-/// Per-document figures, kept for analyses that resample documents.
+/// A sentence that shows a theme at work.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Evidence {
+    /// Hits of the theme in the sentence.
+    pub hits: u32,
+    /// Document index within the source.
+    pub document: u32,
+    /// Sentence index within the document.
+    pub sentence: u32,
+    /// Byte offset of the sentence in the normalised document text.
+    pub start: u32,
+    /// Byte offset just past the sentence.
+    pub end: u32,
+    /// The sentence as it stands in the normalised text.
+    pub text: String,
+    /// Byte ranges of the hits within `text`.
+    pub marks: Vec<(u32, u32)>,
+}
+
+impl Evidence {
+    /// Best first: more hits, then earlier document, then earlier sentence.
+    fn rank(&self) -> (std::cmp::Reverse<u32>, u32, u32) {
+        (std::cmp::Reverse(self.hits), self.document, self.sentence)
+    }
+}
+
+/// Per-document figures, kept for analyses that resample documents or sentences.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct DocTally {
     /// Index of the source.
@@ -156,6 +204,10 @@ pub struct DocTally {
     pub sentences: u64,
     /// Hits per list (anchor first).
     pub hits: Vec<u64>,
+    /// Words of each sentence (empty when the source is resampled by document).
+    pub sentence_words: Vec<u32>,
+    /// (sentence, list, hits) for every sentence and list with hits (same condition).
+    pub sentence_hits: Vec<(u32, u16, u32)>,
 }
 
 /// Counts for any set of documents; see the module documentation.
@@ -164,15 +216,16 @@ pub struct Tally {
     vocab: Vocab,
     /// By source index; grows as documents of higher sources arrive.
     pub sources: Vec<SourceTally>,
-    /// One entry per document added, in no particular order.
+    /// One entry per document added; sorted by (source, document) after merging.
     pub documents: Vec<DocTally>,
 }
 
-/// Reusable buffers for one worker.
+/// Reusable buffers for one document.
 #[derive(Default)]
 struct Scratch {
     ids: Vec<u32>,
     content: Vec<u32>,
+    content_positions: Vec<u32>,
     candidates: Vec<(u16, Match)>,
     matches: Vec<Vec<Match>>,
 }
@@ -184,6 +237,7 @@ impl Tally {
         let text = normalize(raw, &config.boilerplate);
         let tokens = tokenize(&text);
         let list_count = config.lexicon.list_count();
+        let theme_count = list_count - 1;
         let mut scratch = Scratch {
             matches: vec![Vec::new(); list_count],
             ..Scratch::default()
@@ -199,9 +253,7 @@ impl Tally {
         }
         let vocab = &mut self.vocab;
         let src = &mut self.sources[source];
-        if src.lists.len() < list_count {
-            src.lists.resize_with(list_count, ListTally::default);
-        }
+        src.ensure_lists(list_count);
         src.documents += 1;
         src.words += tokens.words.len() as u64;
         src.sentences += tokens.sentences.len() as u64;
@@ -209,10 +261,12 @@ impl Tally {
         for sentence in &tokens.sentences {
             let ids = &scratch.ids[sentence.start as usize..sentence.end as usize];
             scratch.content.clear();
-            for &id in ids {
+            scratch.content_positions.clear();
+            for (k, &id) in ids.iter().enumerate() {
                 let info = &vocab.words[id as usize];
                 if info.content {
                     scratch.content.push(info.stem);
+                    scratch.content_positions.push(sentence.start + k as u32);
                     bump(&mut src.stems, info.stem);
                     bump(&mut src.forms, info.form);
                 }
@@ -224,22 +278,59 @@ impl Tally {
                 .iter()
                 .map(|&id| &vocab.words[id as usize].matches)
                 .collect();
+            let anchor_before = scratch.matches[ANCHOR_LIST].len();
             analyzer.matcher.find_matches(
                 &per_word,
                 sentence.start,
                 &mut scratch.candidates,
                 &mut scratch.matches,
             );
+            for m in &scratch.matches[ANCHOR_LIST][anchor_before..] {
+                count_anchor_pairs(
+                    m,
+                    &scratch.content,
+                    &scratch.content_positions,
+                    config.window,
+                    &mut src.anchor_pairs,
+                );
+            }
         }
 
-        let mut doc_hits = Vec::with_capacity(list_count);
+        // Matches are in text order; find each one's sentence.
+        let sentence_of =
+            |position: u32| tokens.sentences.partition_point(|s| s.end <= position) as u32;
+        let keep_sentences = analyzer.keeps_sentences(source);
+        let mut doc = DocTally {
+            source: source as u32,
+            document: document as u32,
+            words: tokens.words.len() as u64,
+            sentences: tokens.sentences.len() as u64,
+            hits: Vec::with_capacity(list_count),
+            sentence_words: if keep_sentences {
+                tokens.sentences.iter().map(|s| s.end - s.start).collect()
+            } else {
+                Vec::new()
+            },
+            sentence_hits: Vec::new(),
+        };
+        let context = anchor_context(
+            &scratch.matches[ANCHOR_LIST],
+            &tokens,
+            config.raw.analysis.context_window as u32,
+        );
+        src.context_words += context
+            .iter()
+            .map(|r| u64::from(r.end - r.start))
+            .sum::<u64>();
+        // Themes hit per sentence, for the theme x theme table.
+        let mut themes_in_sentence: Vec<Vec<u16>> = vec![Vec::new(); tokens.sentences.len()];
+
         for (list, matches) in scratch.matches.iter().enumerate() {
             let tally = &mut src.lists[list];
-            if tally.terms.len() < config.lexicon.list(list).terms.len() {
-                tally.terms.resize(config.lexicon.list(list).terms.len(), 0);
-            }
+            tally.ensure_terms(config.lexicon.list(list).terms.len());
             tally.hits += matches.len() as u64;
-            doc_hits.push(matches.len() as u64);
+            doc.hits.push(matches.len() as u64);
+            let mut per_sentence: Vec<(u32, u32)> = Vec::new();
             for m in matches {
                 tally.terms[m.term as usize] += 1;
                 let form = if m.len == 1 {
@@ -253,15 +344,50 @@ impl Tally {
                     vocab.form_id(&phrase.join(" "), |_| u32::MAX)
                 };
                 *tally.forms.entry((m.term, form)).or_insert(0) += 1;
+                if context.iter().any(|r| r.contains(&m.start)) {
+                    src.near_anchor[list] += 1;
+                }
+                let s = sentence_of(m.start);
+                match per_sentence.last_mut() {
+                    Some((last, n)) if *last == s => *n += 1,
+                    _ => per_sentence.push((s, 1)),
+                }
+            }
+            for &(s, n) in &per_sentence {
+                if keep_sentences {
+                    doc.sentence_hits.push((s, list as u16, n));
+                }
+                if list != ANCHOR_LIST {
+                    themes_in_sentence[s as usize].push((list - 1) as u16);
+                }
+            }
+            if list != ANCHOR_LIST {
+                let limit = config.raw.analysis.evidence_sentences;
+                for &(s, n) in &per_sentence {
+                    let candidate_rank = (std::cmp::Reverse(n), document as u32, s);
+                    let kept = &src.evidence[list];
+                    if kept.len() >= limit
+                        && kept.last().is_some_and(|e| e.rank() <= candidate_rank)
+                    {
+                        continue;
+                    }
+                    let evidence = make_evidence(&text, &tokens, matches, s, n, document as u32);
+                    insert_ranked(&mut src.evidence[list], evidence, limit);
+                }
             }
         }
-        self.documents.push(DocTally {
-            source: source as u32,
-            document: document as u32,
-            words: tokens.words.len() as u64,
-            sentences: tokens.sentences.len() as u64,
-            hits: doc_hits,
-        });
+        for themes in &themes_in_sentence {
+            for (i, &a) in themes.iter().enumerate() {
+                for &b in &themes[i..] {
+                    src.theme_sentences[a as usize * theme_count + b as usize] += 1;
+                    if a != b {
+                        src.theme_sentences[b as usize * theme_count + a as usize] += 1;
+                    }
+                }
+            }
+        }
+        doc.sentence_hits.sort_unstable();
+        self.documents.push(doc);
     }
 
     /// Adds every count of `other` to `self`.
@@ -296,7 +422,24 @@ impl Tally {
             mine.merge(theirs, &stem_map, &form_map);
         }
         self.documents.extend(other.documents);
+        self.documents
+            .sort_unstable_by_key(|d| (d.source, d.document));
         self
+    }
+
+    /// Stem ids are local; this gives (stem, co-occurrences with the anchor)
+    /// for a source, sorted by count desc then stem.
+    pub fn anchor_pair_counts(&self, source: usize) -> Vec<(String, u64)> {
+        let Some(src) = self.sources.get(source) else {
+            return Vec::new();
+        };
+        let mut out: Vec<(String, u64)> = src
+            .anchor_pairs
+            .iter()
+            .map(|(&id, &n)| (self.stem(id).to_string(), n))
+            .collect();
+        out.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+        out
     }
 
     /// Stem string of a local id.
@@ -401,7 +544,25 @@ impl Tally {
     }
 }
 
+impl ListTally {
+    fn ensure_terms(&mut self, n: usize) {
+        if self.terms.len() < n {
+            self.terms.resize(n, 0);
+        }
+    }
+}
+
 impl SourceTally {
+    fn ensure_lists(&mut self, list_count: usize) {
+        if self.lists.len() < list_count {
+            self.lists.resize_with(list_count, ListTally::default);
+            self.near_anchor.resize(list_count, 0);
+            self.evidence.resize_with(list_count, Vec::new);
+            let themes = list_count - 1;
+            self.theme_sentences.resize(themes * themes, 0);
+        }
+    }
+
     fn merge(&mut self, other: SourceTally, stem_map: &[u32], form_map: &[u32]) {
         self.documents += other.documents;
         self.words += other.words;
@@ -439,6 +600,96 @@ impl SourceTally {
                     .entry((term, form_map[form as usize]))
                     .or_insert(0) += n;
             }
+        }
+    }
+}
+
+/// Keeps `list` sorted best first and at most `limit` long.
+fn insert_ranked(list: &mut Vec<Evidence>, e: Evidence, limit: usize) {
+    let at = list.partition_point(|x| x.rank() < e.rank());
+    if at < limit {
+        list.insert(at, e);
+        list.truncate(limit);
+    }
+}
+
+/// The sentence `s` with the theme's hits in it.
+fn make_evidence(
+    text: &str,
+    tokens: &Tokens,
+    matches: &[Match],
+    s: u32,
+    hits: u32,
+    document: u32,
+) -> Evidence {
+    let range = &tokens.sentences[s as usize];
+    let first = tokens.words[range.start as usize];
+    let last = tokens.words[range.end as usize - 1];
+    let (start, end) = (first.start, sentence_end(text, last.end as usize) as u32);
+    let marks = matches
+        .iter()
+        .filter(|m| range.contains(&m.start))
+        .map(|m| {
+            let a = tokens.words[m.start as usize].start - start;
+            let b = tokens.words[(m.start + m.len - 1) as usize].end - start;
+            (a, b)
+        })
+        .collect();
+    Evidence {
+        hits,
+        document,
+        sentence: s,
+        start,
+        end,
+        text: text[start as usize..end as usize].to_string(),
+        marks,
+    }
+}
+
+/// Extends a sentence's end over closing punctuation and quotes on its line.
+fn sentence_end(text: &str, mut end: usize) -> usize {
+    let bytes = text.as_bytes();
+    while end < bytes.len() && matches!(bytes[end], b'.' | b'!' | b'?' | b'"' | b'\'' | b')' | b']')
+    {
+        end += 1;
+    }
+    end
+}
+
+/// Word ranges around the anchor mentions: each mention's sentence plus
+/// `window` words each side, overlapping ranges merged. Matches are in text order.
+fn anchor_context(mentions: &[Match], tokens: &Tokens, window: u32) -> Vec<std::ops::Range<u32>> {
+    let mut ranges: Vec<std::ops::Range<u32>> = Vec::new();
+    let n = tokens.words.len() as u32;
+    for m in mentions {
+        let s = &tokens.sentences[tokens.sentences.partition_point(|s| s.end <= m.start)];
+        let lo = s.start.min(m.start.saturating_sub(window));
+        let hi = s.end.max((m.start + m.len + window).min(n));
+        match ranges.last_mut() {
+            Some(last) if lo <= last.end => last.end = last.end.max(hi),
+            _ => ranges.push(lo..hi),
+        }
+    }
+    ranges
+}
+
+/// Counts content tokens within `window` content positions of an anchor
+/// mention (same sentence), skipping the mention's own words.
+fn count_anchor_pairs(
+    m: &Match,
+    stems: &[u32],
+    positions: &[u32],
+    window: usize,
+    out: &mut FxHashMap<u32, u64>,
+) {
+    let first = positions.partition_point(|&p| p < m.start);
+    let after = positions.partition_point(|&p| p < m.start + m.len);
+    let lo = first.saturating_sub(window);
+    // A mention that is a content word occupies positions first..after.
+    let hi = (after + window).min(stems.len());
+    for (k, &stem) in stems.iter().enumerate().take(hi).skip(lo) {
+        if k < first || k >= after {
+            *out.entry(stem).or_insert(0) += 1;
         }
     }
 }
@@ -489,7 +740,7 @@ mod tests {
     #[test]
     fn counts_words_tokens_sentences_and_hits() {
         let c = config(THEMES);
-        let a = Analyzer::new(&c);
+        let a = Analyzer::new(&c, &[]);
         let mut t = Tally::default();
         // 13 words, 4 stopwords (The, of, and, with), 2 sentences.
         t.add_document(&a, 0, 0, "The multi-vector policy of Kazakhstan\u{2019}s trade. Russia's Belt and Road trade with Russia-China.");
@@ -524,7 +775,7 @@ mod tests {
         assert_eq!(pairs.len(), 3);
 
         let c = config(THEMES);
-        let a = Analyzer::new(&c);
+        let a = Analyzer::new(&c, &[]);
         let mut t = Tally::default();
         t.add_document(&a, 0, 0, "alpha beta. gamma delta");
         // "beta. gamma" continues the sentence (lower case), "alpha beta.\nGamma" would not.
@@ -543,7 +794,7 @@ mod tests {
     #[test]
     fn merged_tallies_equal_one_tally() {
         let c = config(THEMES);
-        let a = Analyzer::new(&c);
+        let a = Analyzer::new(&c, &[]);
         let docs = [
             (0, "Trade with Russia grows. The multivector policy holds."),
             (1, "Belt and Road trade, Russia and trade again."),
@@ -577,5 +828,46 @@ mod tests {
             assert_eq!(merged.matched_forms(s, 0), one.matched_forms(s, 0));
         }
         assert_eq!(merged.type_count(&[0, 1]), one.type_count(&[0, 1]));
+    }
+
+    #[test]
+    fn anchor_context_collocates_theme_sentences_and_evidence() {
+        let c = config(&format!("[analysis]\ncontext_window = 2\n{THEMES}"));
+        let a = Analyzer::new(&c, &[1]);
+        let mut t = Tally::default();
+        // Sentence 0 = words 0..7: Russia(0) and the(1) trade(2) meet(3) the(4) multivector(5) idea(6).
+        // Sentence 1 = words 7..18, "trade" at 17.
+        let text = "Russia and trade meet the multivector idea. Later long words follow here: alpha beta gamma delta epsilon trade.";
+        t.add_document(&a, 0, 0, text);
+        let s = &t.sources[0];
+        // Context: sentence 0..7 joined with 5-2..5+1+2 = 3..8 -> 0..8.
+        assert_eq!(s.context_words, 8);
+        // econ: trade@2 inside, trade@17 outside; russia@0 inside.
+        assert_eq!(s.near_anchor, vec![1, 1, 1]);
+        // Content words of sentence 0: russia trade meet multivector idea; all four others within 5.
+        let pairs = t.anchor_pair_counts(0);
+        assert_eq!(
+            pairs,
+            vec![
+                ("idea".to_string(), 1),
+                ("meet".into(), 1),
+                ("russia".into(), 1),
+                ("trade".into(), 1)
+            ]
+        );
+        // themes: econ (0), russia (1). Sentence 0 has both, sentence 1 has econ.
+        assert_eq!(s.theme_sentences, vec![2, 1, 1, 1]);
+        let best = &s.evidence[1][0];
+        assert_eq!((best.hits, best.sentence), (1, 0));
+        assert_eq!(best.text, "Russia and trade meet the multivector idea.");
+        assert_eq!(best.marks, vec![(11, 16)]);
+        assert_eq!(s.evidence[1].len(), 2);
+        // Sentence-level units were kept (1 document < document_units_from).
+        let doc = &t.documents[0];
+        assert_eq!(doc.sentence_words, vec![7, 11]);
+        assert_eq!(
+            doc.sentence_hits,
+            vec![(0, 0, 1), (0, 1, 1), (0, 2, 1), (1, 1, 1)]
+        );
     }
 }

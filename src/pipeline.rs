@@ -124,7 +124,8 @@ pub fn run(config: &Config, options: &RunOptions) -> Result<RunOutcome> {
 
 /// Reads and counts every document in parallel.
 fn count_corpus(config: &Config, corpus: &Corpus, quiet: bool) -> Partial {
-    let analyzer = Analyzer::new(config);
+    let per_source: Vec<usize> = corpus.sources.iter().map(|s| s.documents.len()).collect();
+    let analyzer = Analyzer::new(config, &per_source);
     let documents: Vec<(usize, usize, &Document)> = corpus
         .sources
         .iter()
