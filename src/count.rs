@@ -216,8 +216,34 @@ pub struct Tally {
     vocab: Vocab,
     /// By source index; grows as documents of higher sources arrive.
     pub sources: Vec<SourceTally>,
-    /// One entry per document added; sorted by (source, document) after merging.
+    /// One entry per document added, in no particular order (see [`Tally::documents_in_order`]).
     pub documents: Vec<DocTally>,
+}
+
+/// Stem counts per source in alphabetical stem order.
+#[derive(Debug, Clone, PartialEq)]
+pub struct StemTable {
+    /// Stems, sorted.
+    pub stems: Vec<String>,
+    /// Most frequent form of each stem, corpus-wide.
+    pub forms: Vec<String>,
+    /// `counts[source][i]`: tokens of `stems[i]` in the source.
+    pub counts: Vec<Vec<u64>>,
+}
+
+/// A co-occurring pair with the marginals of its pair table.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PairStats {
+    /// Alphabetically first stem.
+    pub a: String,
+    /// The other stem.
+    pub b: String,
+    /// Co-occurrences.
+    pub count: u64,
+    /// Co-occurrences of `a` with any stem.
+    pub count_a: u64,
+    /// Co-occurrences of `b` with any stem.
+    pub count_b: u64,
 }
 
 /// Reusable buffers for one document.
@@ -427,6 +453,93 @@ impl Tally {
         self
     }
 
+    /// Every stem with its count per source, in alphabetical stem order (a
+    /// canonical order, so float sums over it do not depend on interning order).
+    pub fn stem_table(&self, source_count: usize) -> StemTable {
+        let mut order: Vec<u32> = (0..self.vocab.stems.strings.len() as u32).collect();
+        order.sort_unstable_by(|&a, &b| self.stem(a).cmp(self.stem(b)));
+        let counts: Vec<Vec<u64>> = (0..source_count)
+            .map(|s| {
+                let src = self.sources.get(s).map_or(&[][..], |x| &x.stems[..]);
+                order
+                    .iter()
+                    .map(|&id| src.get(id as usize).copied().unwrap_or(0))
+                    .collect()
+            })
+            .collect();
+        let all: Vec<usize> = (0..source_count).collect();
+        let mut best_form: FxHashMap<String, String> = self
+            .term_counts(&all)
+            .into_iter()
+            .map(|(stem, form, _)| (stem, form))
+            .collect();
+        let stems: Vec<String> = order.iter().map(|&id| self.stem(id).to_string()).collect();
+        let forms = stems
+            .iter()
+            .map(|s| best_form.remove(s).unwrap_or_else(|| s.clone()))
+            .collect();
+        StemTable {
+            stems,
+            forms,
+            counts,
+        }
+    }
+
+    /// Pairs with at least `min_count` co-occurrences in the given sources,
+    /// with their pair-table marginals, and the table's total.
+    pub fn collocation_table(&self, sources: &[usize], min_count: u64) -> (Vec<PairStats>, u64) {
+        let mut sum: FxHashMap<u64, u64> = FxHashMap::default();
+        for &s in sources {
+            if let Some(src) = self.sources.get(s) {
+                for (&k, &n) in &src.pairs {
+                    *sum.entry(k).or_insert(0) += n;
+                }
+            }
+        }
+        let mut marginal: FxHashMap<u32, u64> = FxHashMap::default();
+        let mut total = 0;
+        for (&k, &n) in &sum {
+            *marginal.entry((k >> 32) as u32).or_insert(0) += n;
+            *marginal.entry(k as u32).or_insert(0) += n;
+            total += n;
+        }
+        let pairs = sum
+            .into_iter()
+            .filter(|&(_, n)| n >= min_count)
+            .map(|(k, n)| {
+                let (x, y) = ((k >> 32) as u32, k as u32);
+                let (x, y) = if self.stem(x) <= self.stem(y) {
+                    (x, y)
+                } else {
+                    (y, x)
+                };
+                PairStats {
+                    a: self.stem(x).to_string(),
+                    b: self.stem(y).to_string(),
+                    count: n,
+                    count_a: marginal[&x],
+                    count_b: marginal[&y],
+                }
+            })
+            .collect();
+        (pairs, total)
+    }
+
+    /// Pair-table marginal of every stem in a source: co-occurrences with anything.
+    pub fn pair_marginals(&self, source: usize) -> FxHashMap<String, u64> {
+        let mut marginal: FxHashMap<u32, u64> = FxHashMap::default();
+        if let Some(src) = self.sources.get(source) {
+            for (&k, &n) in &src.pairs {
+                *marginal.entry((k >> 32) as u32).or_insert(0) += n;
+                *marginal.entry(k as u32).or_insert(0) += n;
+            }
+        }
+        marginal
+            .into_iter()
+            .map(|(id, n)| (self.stem(id).to_string(), n))
+            .collect()
+    }
+
     /// Stem ids are local; this gives (stem, co-occurrences with the anchor)
     /// for a source, sorted by count desc then stem.
     pub fn anchor_pair_counts(&self, source: usize) -> Vec<(String, u64)> {
@@ -440,6 +553,13 @@ impl Tally {
             .collect();
         out.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
         out
+    }
+
+    /// Sorts the per-document entries by (source, document): resampling needs a fixed order.
+    pub fn documents_in_order(&mut self) -> &[DocTally] {
+        self.documents
+            .sort_unstable_by_key(|d| (d.source, d.document));
+        &self.documents
     }
 
     /// Stem string of a local id.
@@ -582,15 +702,27 @@ impl SourceTally {
             let (x, y) = (stem_map[(k >> 32) as usize], stem_map[k as u32 as usize]);
             *self.pairs.entry(pair_key(x, y)).or_insert(0) += n;
         }
-        if self.lists.len() < other.lists.len() {
-            self.lists
-                .resize_with(other.lists.len(), ListTally::default);
+        for (k, n) in other.anchor_pairs {
+            *self.anchor_pairs.entry(stem_map[k as usize]).or_insert(0) += n;
+        }
+        self.ensure_lists(other.lists.len());
+        self.context_words += other.context_words;
+        for (mine, theirs) in self.near_anchor.iter_mut().zip(other.near_anchor) {
+            *mine += theirs;
+        }
+        for (mine, theirs) in self.theme_sentences.iter_mut().zip(other.theme_sentences) {
+            *mine += theirs;
+        }
+        // Each side kept its best `evidence_sentences`; the union holds the
+        // best of both, and the report cuts it to length.
+        for (mine, theirs) in self.evidence.iter_mut().zip(other.evidence) {
+            for e in theirs {
+                insert_ranked(mine, e, usize::MAX);
+            }
         }
         for (mine, theirs) in self.lists.iter_mut().zip(other.lists) {
             mine.hits += theirs.hits;
-            if mine.terms.len() < theirs.terms.len() {
-                mine.terms.resize(theirs.terms.len(), 0);
-            }
+            mine.ensure_terms(theirs.terms.len());
             for (t, n) in theirs.terms.into_iter().enumerate() {
                 mine.terms[t] += n;
             }
@@ -825,9 +957,20 @@ mod tests {
             for (m, o) in merged.sources[s].lists.iter().zip(&one.sources[s].lists) {
                 assert_eq!((m.hits, &m.terms), (o.hits, &o.terms));
             }
+            let (m, o) = (&merged.sources[s], &one.sources[s]);
+            assert_eq!(
+                (&m.near_anchor, m.context_words),
+                (&o.near_anchor, o.context_words)
+            );
+            assert_eq!(m.theme_sentences, o.theme_sentences);
+            assert_eq!(m.evidence, o.evidence);
+            assert_eq!(merged.anchor_pair_counts(s), one.anchor_pair_counts(s));
             assert_eq!(merged.matched_forms(s, 0), one.matched_forms(s, 0));
         }
         assert_eq!(merged.type_count(&[0, 1]), one.type_count(&[0, 1]));
+        assert!(one.sources[0].context_words > 0 && !one.sources[1].evidence[1].is_empty());
+        let (mut merged, mut one) = (merged, one);
+        assert_eq!(merged.documents_in_order(), one.documents_in_order());
     }
 
     #[test]

@@ -84,15 +84,15 @@ pub fn run(config: &Config, options: &RunOptions) -> Result<RunOutcome> {
         .build()
         .context("starting the worker threads")?;
     let started = Instant::now();
-    let counted = pool.install(|| count_corpus(config, &corpus, options.quiet));
+    let mut counted = pool.install(|| count_corpus(config, &corpus, options.quiet));
     timings.push(("read+count", started.elapsed()));
 
     let started = Instant::now();
-    let mut warnings = counted.warnings;
+    let mut warnings = std::mem::take(&mut counted.warnings);
     warnings.sort();
     let mut skipped = corpus.skipped.clone();
-    skipped.extend(counted.skipped);
-    let report = build_report(config, &corpus, &counted.tally, skipped);
+    skipped.append(&mut counted.skipped);
+    let report = pool.install(|| build_report(config, &corpus, &mut counted.tally, skipped));
     if report.corpus.words == 0 {
         return Err(BadInput(format!(
             "no readable article in {}: every file was skipped or has no words",

@@ -1,28 +1,45 @@
 //! Counts -> figures: turns the merged [`Tally`] into the [`Report`].
 //!
 //! Every float in the report is derived here from integer counts, after
-//! merging, so the figures do not depend on thread count or file order.
+//! merging, and every sum runs in a fixed order (sources by id, stems
+//! alphabetically, themes in config order), so the figures do not depend on
+//! thread count or file order.
 
+pub mod balance;
+pub mod collocations;
 pub mod emphasis;
+pub mod evidence;
+pub mod framing;
+pub mod keyness;
+pub mod similarity;
+pub mod stats;
+pub mod uncertainty;
+
+use std::collections::BTreeMap;
 
 use crate::config::Config;
 use crate::count::Tally;
 use crate::ingest::Corpus;
 use crate::lexicon::ANCHOR_LIST;
 use crate::report::{
-    AnchorInfo, AnchorScore, CorpusReport, PairCount, Report, SkippedFile, SourceReport, TermCount,
-    ThemeInfo, SCHEMA_VERSION,
+    Analysis, AnchorInfo, AnchorScore, BootstrapInfo, CorpusReport, Flag, Nearest, PairCount,
+    Report, Similarity, SkippedFile, SourceReport, TermCount, ThemeInfo, SCHEMA_VERSION,
 };
+
+/// Sources whose word counts differ by more than this factor are flagged.
+const UNEQUAL_LENGTH_RATIO: f64 = 5.0;
+/// Fewer resampling units than this make intervals rough.
+const FEW_UNITS: u64 = 20;
 
 /// Builds the report. `skipped` lists files found but not analysed.
 pub fn build_report(
     config: &Config,
     corpus: &Corpus,
-    tally: &Tally,
+    tally: &mut Tally,
     mut skipped: Vec<SkippedFile>,
 ) -> Report {
     let top_terms = config.raw.report.top_terms;
-    let sources: Vec<SourceReport> = corpus
+    let mut sources: Vec<SourceReport> = corpus
         .sources
         .iter()
         .enumerate()
@@ -30,6 +47,8 @@ pub fn build_report(
         .collect();
     let all: Vec<usize> = (0..corpus.sources.len()).collect();
     let sum = |f: fn(&SourceReport) -> u64| sources.iter().map(f).sum::<u64>();
+    let mut top_pairs = tally.pair_counts(&all);
+    top_pairs.truncate(config.raw.report.top_pairs);
     let corpus_report = CorpusReport {
         documents: sum(|s| s.documents),
         words: sum(|s| s.words),
@@ -37,13 +56,12 @@ pub fn build_report(
         types: tally.type_count(&all),
         sentences: sum(|s| s.sentences),
         top_terms: term_list(tally, &all, top_terms),
-        cooccurrence: tally
-            .pair_counts(&all)
+        cooccurrence: top_pairs
             .into_iter()
-            .take(config.raw.report.top_pairs)
             .map(|(a, b, count)| PairCount { a, b, count })
             .collect(),
     };
+    let analysis = analyse(config, corpus, tally, &mut sources);
     skipped.sort_by(|a, b| a.path.cmp(&b.path));
     Report {
         schema_version: SCHEMA_VERSION,
@@ -73,7 +91,177 @@ pub fn build_report(
                 .collect(),
         },
         skipped,
+        analysis,
     }
+}
+
+/// The analytics; fills the sources' theme intervals on the way.
+fn analyse(
+    config: &Config,
+    corpus: &Corpus,
+    tally: &mut Tally,
+    sources: &mut [SourceReport],
+) -> Analysis {
+    let settings = &config.raw.analysis;
+    let lexicon = &config.lexicon;
+    let min_count = *settings.min_count.get_ref();
+    let ids: Vec<String> = sources.iter().map(|s| s.id.clone()).collect();
+    let table = tally.stem_table(sources.len());
+
+    let docs = tally.documents_in_order().to_vec();
+    let reps = uncertainty::replicates(
+        sources,
+        &docs,
+        lexicon.themes.len(),
+        settings.bootstrap_replicates,
+        settings.bootstrap_seed,
+    );
+    for (s, source) in sources.iter_mut().enumerate() {
+        for (t, theme) in lexicon.themes.iter().enumerate() {
+            if let (Some((lo, hi)), Some(score)) = (
+                uncertainty::rate_interval(&reps[s], t),
+                source.themes.get_mut(&theme.id),
+            ) {
+                score.ci_low = Some(lo);
+                score.ci_high = Some(hi);
+            }
+        }
+    }
+    let theme_ids: Vec<String> = lexicon.themes.iter().map(|t| t.id.clone()).collect();
+    let units: BTreeMap<String, String> = ids
+        .iter()
+        .enumerate()
+        .map(|(s, id)| {
+            let mine: Vec<&crate::count::DocTally> =
+                docs.iter().filter(|d| d.source as usize == s).collect();
+            let unit = if uncertainty::by_sentence(&mine) {
+                "sentence"
+            } else {
+                "document"
+            };
+            (id.clone(), unit.to_string())
+        })
+        .collect();
+
+    let keyness = keyness::keyness(lexicon, sources, &table, min_count, settings.top);
+    let similarity = similarity::similarity(lexicon, sources, &table);
+    let flags = flags(sources, &keyness, &units);
+    Analysis {
+        collocations: collocations::collocations(tally, &table, &ids, min_count, settings.top),
+        anchor_collocates: collocations::anchor_collocates(
+            tally,
+            &table,
+            &ids,
+            &lexicon.anchor_label,
+            min_count,
+            settings.top,
+        ),
+        framing: framing::profiles(lexicon, tally, &ids),
+        balance: balance::balance(lexicon, sources),
+        nearest: nearest(&ids, &similarity),
+        similarity,
+        differences: uncertainty::differences(&theme_ids, sources, &reps),
+        theme_cooccurrence: framing::theme_pairs(lexicon, tally, &ids),
+        evidence: evidence::evidence(lexicon, tally, corpus, settings.evidence_sentences),
+        keyness,
+        flags,
+        bootstrap: BootstrapInfo {
+            replicates: settings.bootstrap_replicates,
+            seed: settings.bootstrap_seed,
+            units,
+        },
+    }
+}
+
+/// The most similar other source per measure (ties: first in source order).
+fn nearest(ids: &[String], similarity: &[Similarity]) -> Vec<Nearest> {
+    ids.iter()
+        .filter(|_| ids.len() > 1)
+        .map(|id| {
+            let mut by_cos: Option<(f64, &str)> = None;
+            let mut by_jsd: Option<(f64, &str)> = None;
+            for other in ids.iter().filter(|o| *o != id) {
+                let Some(pair) = similarity.iter().find(|p| {
+                    (&p.source_a == id && &p.source_b == other)
+                        || (&p.source_b == id && &p.source_a == other)
+                }) else {
+                    continue;
+                };
+                if by_cos.is_none_or(|(c, _)| pair.cosine_tfidf > c) {
+                    by_cos = Some((pair.cosine_tfidf, other));
+                }
+                if by_jsd.is_none_or(|(j, _)| pair.jsd_frames < j) {
+                    by_jsd = Some((pair.jsd_frames, other));
+                }
+            }
+            Nearest {
+                source: id.clone(),
+                by_vocabulary: by_cos.map_or_else(String::new, |x| x.1.to_string()),
+                by_framing: by_jsd.map_or_else(String::new, |x| x.1.to_string()),
+            }
+        })
+        .collect()
+}
+
+/// Cautions a reader needs before comparing the numbers.
+fn flags(
+    sources: &[SourceReport],
+    keyness: &[crate::report::SourceKeyness],
+    units: &BTreeMap<String, String>,
+) -> Vec<Flag> {
+    let mut out = Vec::new();
+    let longest = sources.iter().map(|s| s.words).max().unwrap_or(0);
+    let shortest = sources.iter().map(|s| s.words).min().unwrap_or(0);
+    if shortest > 0 && longest as f64 / shortest as f64 > UNEQUAL_LENGTH_RATIO
+        || shortest == 0 && longest > 0
+    {
+        out.push(Flag {
+            kind: "unequal_lengths".into(),
+            source: String::new(),
+            message: format!(
+                "source lengths range from {shortest} to {longest} words: rates are comparable, but the shorter sources' rates are much noisier"
+            ),
+        });
+    }
+    for (source, key) in sources.iter().zip(keyness) {
+        let small = key.themes.iter().filter(|r| r.small_counts).count();
+        if small > 0 {
+            out.push(Flag {
+                kind: "small_counts".into(),
+                source: source.id.clone(),
+                message: format!(
+                    "{small} of {} theme tests have an expected count under 5: treat their G² and p-values as rough",
+                    key.themes.len()
+                ),
+            });
+        }
+        let only_here = key
+            .terms
+            .iter()
+            .filter(|r| r.direction == "over" && r.count_rest == 0)
+            .count();
+        if only_here > 0 {
+            out.push(Flag {
+                kind: "single_source_terms".into(),
+                source: source.id.clone(),
+                message: format!("{only_here} of its top over-used terms occur in no other source"),
+            });
+        }
+        let unit = units.get(&source.id).map_or("sentence", String::as_str);
+        let count = if unit == "document" {
+            source.documents
+        } else {
+            source.sentences
+        };
+        if count < FEW_UNITS {
+            out.push(Flag {
+                kind: "few_units".into(),
+                source: source.id.clone(),
+                message: format!("only {count} {unit}s to resample: its intervals are rough"),
+            });
+        }
+    }
+    out
 }
 
 fn term_list(tally: &Tally, sources: &[usize], n: usize) -> Vec<TermCount> {
@@ -95,7 +283,7 @@ fn source_report(
     let counts = tally.sources.get(index).cloned().unwrap_or_default();
     let list_hits = |list: usize| counts.lists.get(list).map_or(0, |l| l.hits);
     let anchor_forms = tally.matched_forms(index, ANCHOR_LIST).into_iter().fold(
-        std::collections::BTreeMap::new(),
+        BTreeMap::new(),
         |mut m, (_, form, n)| {
             *m.entry(form).or_insert(0) += n;
             m

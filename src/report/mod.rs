@@ -37,6 +37,263 @@ pub struct Report {
     pub anchor: AnchorInfo,
     /// Files that were found but not analysed, with the reason, sorted by path.
     pub skipped: Vec<SkippedFile>,
+    /// Framing analytics: keyness, collocations, the anchor's framing profile,
+    /// balance, similarity, uncertainty, evidence.
+    pub analysis: Analysis,
+}
+
+/// Everything derived beyond counts. Each list is sorted as its doc says.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Default)]
+pub struct Analysis {
+    /// Terms each source over- and under-uses against the rest of the corpus, by source id.
+    pub keyness: Vec<SourceKeyness>,
+    /// Co-occurrence scores per source, and corpus-wide under source `*`.
+    pub collocations: Vec<SourceCollocations>,
+    /// Content words next to the anchor, per source.
+    pub anchor_collocates: Vec<SourceCollocations>,
+    /// Theme hits near anchor mentions, per source.
+    pub framing: Vec<FramingProfile>,
+    /// Spread of attention over the themes of each group, per source.
+    pub balance: Vec<Balance>,
+    /// Every pair of sources (a < b by id).
+    pub similarity: Vec<Similarity>,
+    /// For each source, the most similar other source by each measure.
+    pub nearest: Vec<Nearest>,
+    /// Pairwise differences of theme rates with bootstrap intervals.
+    pub differences: Vec<RateDifference>,
+    /// Sentences in which two themes both have hits, per source (a <= b in config order).
+    pub theme_cooccurrence: Vec<ThemePair>,
+    /// Top sentences per source and theme.
+    pub evidence: Vec<Evidence>,
+    /// Warnings about small counts and unequal sources.
+    pub flags: Vec<Flag>,
+    /// How the intervals were computed.
+    pub bootstrap: BootstrapInfo,
+}
+
+/// Keyness of one source against the rest of the corpus.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct SourceKeyness {
+    /// Source id.
+    pub source: String,
+    /// Over-used terms (G² desc), then under-used terms (G² desc).
+    pub terms: Vec<KeyRow>,
+    /// Every theme, in config order.
+    pub themes: Vec<KeyRow>,
+}
+
+/// One keyness test; carries the counts it was computed from.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct KeyRow {
+    /// Stem (terms) or theme id (themes).
+    pub item: String,
+    /// Most frequent surface form (terms) or theme label (themes).
+    pub label: String,
+    /// "over" or "under" (relative frequency in the source vs the rest).
+    pub direction: String,
+    /// Count in the source.
+    pub count_source: u64,
+    /// Count in all other sources.
+    pub count_rest: u64,
+    /// Tokens (terms) or words (themes) of the source.
+    pub total_source: u64,
+    /// Tokens or words of all other sources.
+    pub total_rest: u64,
+    /// Log-likelihood G² on the full 2x2 table.
+    pub g2: f64,
+    /// p-value of G² (chi-square, 1 df).
+    pub p: f64,
+    /// Hardie's log ratio: log2 of the ratio of relative frequencies (0.5 for a zero count).
+    pub log_ratio: f64,
+    /// Weighted log-odds z-score with an informative Dirichlet prior.
+    pub log_odds_z: f64,
+    /// Smallest expected cell of the 2x2 table is under 5: read G² and p with care.
+    pub small_counts: bool,
+}
+
+/// Collocations of one source (or `*` for the corpus).
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct SourceCollocations {
+    /// Source id, or `*` for the corpus.
+    pub source: String,
+    /// Sorted by log-Dice desc, then count desc, then a, b.
+    pub pairs: Vec<Collocation>,
+}
+
+/// A scored pair.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct Collocation {
+    /// First stem (for anchor collocates: the anchor label).
+    pub a: String,
+    /// Second stem.
+    pub b: String,
+    /// Most frequent form of `b`.
+    pub form_b: String,
+    /// Co-occurrences of a and b.
+    pub count: u64,
+    /// Co-occurrences of a with anything (pair-table marginal).
+    pub count_a: u64,
+    /// Co-occurrences of b with anything.
+    pub count_b: u64,
+    /// All co-occurrences in the table.
+    pub total: u64,
+    /// Pointwise mutual information, log2.
+    pub pmi: f64,
+    /// log-Dice (Rychlý 2008): 14 + log2(2 count / (count_a + count_b)).
+    pub log_dice: f64,
+    /// Log-likelihood G² of the pair's 2x2 table.
+    pub g2: f64,
+}
+
+/// The anchor's framing profile in one source.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct FramingProfile {
+    /// Source id.
+    pub source: String,
+    /// Anchor mentions.
+    pub mentions: u64,
+    /// Words inside the anchor's context (union of the mention windows).
+    pub context_words: u64,
+    /// Theme rows in config order.
+    pub themes: Vec<FramingRow>,
+}
+
+/// Hits of one theme near the anchor.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct FramingRow {
+    /// Theme id.
+    pub theme: String,
+    /// Theme group.
+    pub group: String,
+    /// Hits inside the anchor's context.
+    pub hits_near_anchor: u64,
+    /// `hits_near_anchor` / the group's hits near the anchor (0 when none).
+    pub share: f64,
+}
+
+/// Balance of one source over one group.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct Balance {
+    /// Source id.
+    pub source: String,
+    /// Group name.
+    pub group: String,
+    /// Normalised Shannon entropy of the theme shares (1 = even, 0 = one theme).
+    pub entropy: f64,
+    /// Theme with the most hits (ties: first in config order); empty when no hits.
+    pub dominant: String,
+    /// Hits summed over the group.
+    pub hits: u64,
+}
+
+/// How alike two sources are.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct Similarity {
+    /// First source id.
+    pub source_a: String,
+    /// Second source id.
+    pub source_b: String,
+    /// Cosine similarity of TF-IDF term vectors.
+    pub cosine_tfidf: f64,
+    /// Jensen-Shannon divergence (log2, 0..1) of the frame-theme hit distributions.
+    pub jsd_frames: f64,
+}
+
+/// The most similar other source.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct Nearest {
+    /// Source id.
+    pub source: String,
+    /// Other source with the highest TF-IDF cosine (ties: first by id).
+    pub by_vocabulary: String,
+    /// Other source with the lowest frame JSD (ties: first by id).
+    pub by_framing: String,
+}
+
+/// Difference of one theme's rate between two sources.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct RateDifference {
+    /// Theme id.
+    pub theme: String,
+    /// First source id.
+    pub source_a: String,
+    /// Second source id.
+    pub source_b: String,
+    /// log2(rate_a / rate_b), zero hits counted as 0.5.
+    pub log_ratio: f64,
+    /// 2.5% bootstrap percentile of the log ratio.
+    pub ci_low: f64,
+    /// 97.5% bootstrap percentile.
+    pub ci_high: f64,
+    /// The interval excludes 0: the difference is larger than the resampling noise.
+    pub beyond_noise: bool,
+}
+
+/// Sentences of one source in which two themes both have hits.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct ThemePair {
+    /// Source id.
+    pub source: String,
+    /// Theme id.
+    pub a: String,
+    /// Theme id (equal to `a`: sentences with a hit of that theme).
+    pub b: String,
+    /// Number of sentences.
+    pub sentences: u64,
+}
+
+/// The top sentences of one theme in one source.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct Evidence {
+    /// Source id.
+    pub source: String,
+    /// Theme id.
+    pub theme: String,
+    /// Best first: most hits, then document order, then sentence order.
+    pub sentences: Vec<EvidenceSentence>,
+}
+
+/// One evidence sentence.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct EvidenceSentence {
+    /// Document path relative to the input folder.
+    pub document: String,
+    /// Sentence number within the document (from 0).
+    pub sentence: u32,
+    /// Byte offset of the sentence in the document's normalised text.
+    pub start: u32,
+    /// Byte offset just past it.
+    pub end: u32,
+    /// Theme hits in the sentence.
+    pub hits: u32,
+    /// The sentence.
+    pub text: String,
+    /// The sentence with each hit in [brackets].
+    pub marked: String,
+    /// Byte ranges of the hits within `text`.
+    pub marks: Vec<[u32; 2]>,
+}
+
+/// A caution about the numbers.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct Flag {
+    /// Kind: "unequal_lengths", "small_counts", "single_source_terms", "few_units".
+    pub kind: String,
+    /// Source id, if the flag is about one source.
+    pub source: String,
+    /// What it means for the reader.
+    pub message: String,
+}
+
+/// Bootstrap settings used.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Default)]
+pub struct BootstrapInfo {
+    /// Replicates (0 = intervals off).
+    pub replicates: usize,
+    /// Seed.
+    pub seed: u64,
+    /// Source id -> "sentence" or "document": the resampling unit.
+    pub units: BTreeMap<String, String>,
 }
 
 /// One source: a file directly in the input folder, or a sub-folder of articles.

@@ -1,0 +1,260 @@
+//! Uncertainty: bootstrap intervals for theme rates and for differences between sources.
+//!
+//! A source is resampled by document when it has at least
+//! `analysis.document_units_from` documents, else by sentence (hits cluster
+//! within these units, so resampling words would understate the noise). Each
+//! replicate draws as many units as the source has, with replacement, and
+//! recomputes every theme's rate from the same draw. The generator is seeded
+//! with `analysis.bootstrap_seed` mixed with a hash of the source id, so a
+//! source's intervals do not change when other sources are added, and do not
+//! depend on the thread count (each source is one sequential loop).
+
+use rayon::prelude::*;
+
+use crate::analyze::stats::{quantile_type7, SplitMix64};
+use crate::count::DocTally;
+use crate::report::{RateDifference, SourceReport};
+
+/// Replicate sums of one source: words, and hits per theme.
+pub struct Replicates {
+    words: Vec<u64>,
+    /// `hits[theme][replicate]`.
+    hits: Vec<Vec<u64>>,
+}
+
+/// The resampling units of one source.
+struct Units {
+    words: Vec<u64>,
+    /// Per unit, (theme, hits) for themes with hits.
+    hits: Vec<Vec<(u16, u64)>>,
+}
+
+/// True when the source's documents carry per-sentence figures.
+pub fn by_sentence(docs: &[&DocTally]) -> bool {
+    docs.iter().any(|d| !d.sentence_words.is_empty())
+}
+
+fn units(docs: &[&DocTally]) -> Units {
+    let mut u = Units {
+        words: Vec::new(),
+        hits: Vec::new(),
+    };
+    if by_sentence(docs) {
+        for d in docs {
+            let first = u.words.len();
+            u.words
+                .extend(d.sentence_words.iter().map(|&w| u64::from(w)));
+            u.hits.resize_with(u.words.len(), Vec::new);
+            for &(s, list, n) in &d.sentence_hits {
+                if list > 0 {
+                    u.hits[first + s as usize].push((list - 1, u64::from(n)));
+                }
+            }
+        }
+    } else {
+        for d in docs {
+            u.words.push(d.words);
+            u.hits.push(
+                d.hits
+                    .iter()
+                    .enumerate()
+                    .skip(1)
+                    .filter(|(_, &n)| n > 0)
+                    .map(|(list, &n)| ((list - 1) as u16, n))
+                    .collect(),
+            );
+        }
+    }
+    u
+}
+
+/// FNV-1a: a stable hash of the source id for its seed.
+fn fnv1a(text: &str) -> u64 {
+    text.bytes().fold(0xcbf2_9ce4_8422_2325, |h, b| {
+        (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
+    })
+}
+
+fn resample(units: &Units, themes: usize, replicates: usize, seed: u64) -> Replicates {
+    let mut rng = SplitMix64::new(seed);
+    let mut out = Replicates {
+        words: Vec::with_capacity(replicates),
+        hits: vec![Vec::with_capacity(replicates); themes],
+    };
+    let n = units.words.len();
+    let mut sums = vec![0u64; themes];
+    for _ in 0..replicates {
+        sums.iter_mut().for_each(|x| *x = 0);
+        let mut words = 0u64;
+        for _ in 0..n {
+            let k = rng.below(n);
+            words += units.words[k];
+            for &(t, h) in &units.hits[k] {
+                sums[t as usize] += h;
+            }
+        }
+        out.words.push(words);
+        for (t, &h) in sums.iter().enumerate() {
+            out.hits[t].push(h);
+        }
+    }
+    out
+}
+
+/// Draws the replicates of every source (in parallel; each source alone is sequential).
+pub fn replicates(
+    sources: &[SourceReport],
+    docs: &[DocTally],
+    themes: usize,
+    replicates: usize,
+    seed: u64,
+) -> Vec<Replicates> {
+    sources
+        .par_iter()
+        .enumerate()
+        .map(|(s, source)| {
+            let mine: Vec<&DocTally> = docs.iter().filter(|d| d.source as usize == s).collect();
+            let u = units(&mine);
+            if u.words.is_empty() || replicates == 0 {
+                return Replicates {
+                    words: Vec::new(),
+                    hits: vec![Vec::new(); themes],
+                };
+            }
+            resample(&u, themes, replicates, seed ^ fnv1a(&source.id))
+        })
+        .collect()
+}
+
+fn rate(hits: u64, words: u64) -> f64 {
+    if words == 0 {
+        0.0
+    } else {
+        hits as f64 * 1000.0 / words as f64
+    }
+}
+
+/// 95% percentile interval of theme `t`'s rate per 1,000 words, or None without replicates.
+pub fn rate_interval(r: &Replicates, t: usize) -> Option<(f64, f64)> {
+    if r.words.is_empty() {
+        return None;
+    }
+    let mut rates: Vec<f64> = r
+        .words
+        .iter()
+        .zip(&r.hits[t])
+        .map(|(&w, &h)| rate(h, w))
+        .collect();
+    rates.sort_by(f64::total_cmp);
+    Some((quantile_type7(&rates, 0.025), quantile_type7(&rates, 0.975)))
+}
+
+/// log2 of the ratio of two rates, a zero hit count taken as 0.5.
+fn log_ratio(hits_a: u64, words_a: u64, hits_b: u64, words_b: u64) -> f64 {
+    if words_a == 0 || words_b == 0 {
+        return 0.0;
+    }
+    let smooth = |h: u64| if h == 0 { 0.5 } else { h as f64 };
+    ((smooth(hits_a) / words_a as f64) / (smooth(hits_b) / words_b as f64)).log2()
+}
+
+/// Every theme (by id, in config order) x every pair of sources with words.
+pub fn differences(
+    theme_ids: &[String],
+    sources: &[SourceReport],
+    reps: &[Replicates],
+) -> Vec<RateDifference> {
+    let mut out = Vec::new();
+    for (t, theme) in theme_ids.iter().enumerate() {
+        for a in 0..sources.len() {
+            for b in a + 1..sources.len() {
+                let (sa, sb) = (&sources[a], &sources[b]);
+                if sa.words == 0 || sb.words == 0 {
+                    continue;
+                }
+                let hits = |s: &SourceReport| s.themes.get(theme).map_or(0, |x| x.hits);
+                let point = log_ratio(hits(sa), sa.words, hits(sb), sb.words);
+                let (ra, rb) = (&reps[a], &reps[b]);
+                let (ci_low, ci_high) = if ra.words.is_empty() || rb.words.is_empty() {
+                    (point, point)
+                } else {
+                    let mut values: Vec<f64> = (0..ra.words.len())
+                        .map(|r| log_ratio(ra.hits[t][r], ra.words[r], rb.hits[t][r], rb.words[r]))
+                        .collect();
+                    values.sort_by(f64::total_cmp);
+                    (
+                        quantile_type7(&values, 0.025),
+                        quantile_type7(&values, 0.975),
+                    )
+                };
+                out.push(RateDifference {
+                    theme: theme.clone(),
+                    source_a: sa.id.clone(),
+                    source_b: sb.id.clone(),
+                    log_ratio: point,
+                    ci_low,
+                    ci_high,
+                    beyond_noise: ci_low > 0.0 || ci_high < 0.0,
+                });
+            }
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn doc(words: u64, hits: Vec<u64>) -> DocTally {
+        DocTally {
+            source: 0,
+            document: 0,
+            words,
+            sentences: 1,
+            hits,
+            sentence_words: Vec::new(),
+            sentence_hits: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn constant_rate_units_give_a_zero_width_interval() {
+        // Every document: 100 words, 2 hits of theme 0 -> 20 per 1,000 in every replicate.
+        let docs: Vec<DocTally> = (0..8).map(|_| doc(100, vec![0, 2])).collect();
+        let refs: Vec<&DocTally> = docs.iter().collect();
+        let r = resample(&units(&refs), 1, 200, 7);
+        assert_eq!(rate_interval(&r, 0), Some((20.0, 20.0)));
+    }
+
+    #[test]
+    fn same_seed_same_interval_and_it_covers_the_estimate() {
+        let docs: Vec<DocTally> = (0..40).map(|i| doc(100 + i, vec![0, i % 5])).collect();
+        let refs: Vec<&DocTally> = docs.iter().collect();
+        let a = rate_interval(&resample(&units(&refs), 1, 500, 42), 0).unwrap();
+        let b = rate_interval(&resample(&units(&refs), 1, 500, 42), 0).unwrap();
+        assert_eq!(a, b);
+        let hits: u64 = (0..40).map(|i| i % 5).sum();
+        let words: u64 = (0..40).map(|i| 100 + i).sum();
+        let point = rate(hits, words);
+        assert!(a.0 < point && point < a.1, "{a:?} {point}");
+    }
+
+    #[test]
+    fn log_ratio_smooths_zero_hits() {
+        // (0.5/100) / (1/100) = 0.5 -> -1
+        assert_eq!(log_ratio(0, 100, 1, 100), -1.0);
+        assert_eq!(log_ratio(4, 100, 1, 100), 2.0);
+        assert_eq!(log_ratio(4, 0, 1, 100), 0.0);
+    }
+
+    #[test]
+    fn sentence_units_are_used_when_present() {
+        let mut d = doc(10, vec![0, 1]);
+        d.sentence_words = vec![4, 6];
+        d.sentence_hits = vec![(1, 1, 1)];
+        let u = units(&[&d]);
+        assert_eq!(u.words, vec![4, 6]);
+        assert_eq!(u.hits, vec![vec![], vec![(0, 1)]]);
+    }
+}
