@@ -25,6 +25,16 @@ pub struct Cli {
 pub enum Command {
     /// Analyse the input folder and write report.json and charts (the default).
     Run,
+    /// Validate the config and the input folder without running the analysis.
+    Check,
+    /// Keyword in context: every match of TERM across the sources, with the words around it.
+    Kwic {
+        /// A lexicon term: a word, `word*`, a phrase, or CAPITALS (same rules as config.toml).
+        term: String,
+        /// Words shown on each side.
+        #[arg(long, short, default_value_t = 8)]
+        window: usize,
+    },
 }
 
 /// Options every command takes.

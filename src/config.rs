@@ -188,7 +188,7 @@ fn default_window() -> Spanned<usize> {
     Spanned::new(0..0, 5)
 }
 fn default_top_terms() -> usize {
-    25
+    50
 }
 fn default_top_pairs() -> usize {
     50
@@ -551,6 +551,8 @@ terms = ["trade", "invest*"]
     fn minimal_config_gets_defaults() {
         let c = load(MINIMAL).unwrap();
         assert_eq!(c.window, 5);
+        assert_eq!(c.raw.analysis.context_window, 25);
+        assert_eq!(c.raw.report.top_terms, 50);
         assert_eq!(c.extensions, vec!["txt", "md"]);
         assert_eq!(c.input_dir, PathBuf::from("input"));
         assert_eq!(c.lexicon.themes[0].group, "frames");

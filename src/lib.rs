@@ -13,6 +13,7 @@ pub mod config;
 pub mod count;
 pub mod error;
 pub mod ingest;
+pub mod kwic;
 pub mod lexicon;
 pub mod normalize;
 pub mod pipeline;

@@ -8,6 +8,7 @@ use clap::Parser;
 use framescope::cli::{Cli, Command};
 use framescope::config::{Config, Overrides};
 use framescope::error::exit_code;
+use framescope::kwic;
 use framescope::pipeline::{self, RunOptions, RunOutcome};
 use framescope::report::summary::headline_table;
 
@@ -38,6 +39,29 @@ fn run(cli: &Cli) -> anyhow::Result<()> {
             let outcome = pipeline::run(&config, &options)?;
             print_outcome(&outcome, args.timings)
         }
+        Command::Check => {
+            let outcome = pipeline::check(&config)?;
+            let mut text = format!(
+                "config {} is valid: anchor {:?}, {} themes\ninput {}: {} sources, {} readable documents\n",
+                args.config.display(),
+                config.lexicon.anchor_label,
+                config.lexicon.themes.len(),
+                config.input_dir.display(),
+                outcome.sources,
+                outcome.readable
+            );
+            for s in &outcome.skipped {
+                text.push_str(&format!("would skip {}: {}\n", s.path, s.reason));
+            }
+            print_text(&text)
+        }
+        Command::Kwic { term, window } => {
+            let corpus = pipeline::discover(&config)?;
+            let lines = kwic::concordance(&config, &corpus, term, *window)?;
+            let mut text = kwic::format(&lines);
+            text.push_str(&format!("{} matches of {term:?}\n", lines.len()));
+            print_text(&text)
+        }
     }
 }
 
@@ -55,7 +79,11 @@ fn print_outcome(outcome: &RunOutcome, timings: bool) -> anyhow::Result<()> {
     for path in &outcome.written {
         text.push_str(&format!("  {}\n", path.display()));
     }
-    // A closed pipe (`| head`) is not an error.
+    print_text(&text)
+}
+
+/// Writes to stdout; a closed pipe (`| head`) is not an error.
+fn print_text(text: &str) -> anyhow::Result<()> {
     match std::io::stdout().write_all(text.as_bytes()) {
         Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
         other => Ok(other?),

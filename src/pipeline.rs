@@ -61,22 +61,9 @@ impl Partial {
 pub fn run(config: &Config, options: &RunOptions) -> Result<RunOutcome> {
     let mut timings = Vec::new();
     let started = Instant::now();
-    let corpus = ingest::discover(&config.input_dir, &config.extensions)?;
-    if corpus.sources.is_empty() {
-        return Err(BadInput(format!(
-            "no article files in {} (looked for .{} files)",
-            config.input_dir.display(),
-            config.extensions.join(", .")
-        ))
-        .into());
-    }
+    let corpus = discover(config)?;
     let charts_dir = config.output_dir.join("charts");
-    std::fs::create_dir_all(&charts_dir).map_err(|e| {
-        BadInput(format!(
-            "cannot create output folder {}: {e} (set `output` in the config or pass --output)",
-            charts_dir.display()
-        ))
-    })?;
+    prepare_output(config)?;
     timings.push(("discover", started.elapsed()));
 
     let pool = rayon::ThreadPoolBuilder::new()
@@ -106,7 +93,11 @@ pub fn run(config: &Config, options: &RunOptions) -> Result<RunOutcome> {
     let json_path = config.output_dir.join("report.json");
     report::write::atomic_write(&json_path, report::json::to_json(&report)?.as_bytes())?;
     let mut written = vec![json_path];
-    timings.push(("write json", started.elapsed()));
+    written.extend(report::tables::write_all(
+        &report,
+        &config.output_dir.join("tables"),
+    )?);
+    timings.push(("write json+csv", started.elapsed()));
     let started = Instant::now();
     written.extend(report::charts::write_all(
         &report,
@@ -119,6 +110,85 @@ pub fn run(config: &Config, options: &RunOptions) -> Result<RunOutcome> {
         written,
         warnings,
         timings,
+    })
+}
+
+/// Finds the sources; an input folder without article files is an error.
+pub fn discover(config: &Config) -> Result<Corpus> {
+    let corpus = ingest::discover(&config.input_dir, &config.extensions)?;
+    if corpus.sources.is_empty() {
+        return Err(BadInput(format!(
+            "no article files in {} (looked for .{} files)",
+            config.input_dir.display(),
+            config.extensions.join(", .")
+        ))
+        .into());
+    }
+    Ok(corpus)
+}
+
+/// Creates the output folders and proves they can be written, before any long work.
+fn prepare_output(config: &Config) -> Result<()> {
+    for dir in [
+        config.output_dir.join("charts"),
+        config.output_dir.join("tables"),
+    ] {
+        std::fs::create_dir_all(&dir).map_err(|e| {
+            BadInput(format!(
+                "cannot create output folder {}: {e} (set `output` in the config or pass --output)",
+                dir.display()
+            ))
+        })?;
+    }
+    tempfile::Builder::new()
+        .prefix(".framescope-check-")
+        .tempfile_in(&config.output_dir)
+        .map_err(|e| {
+            BadInput(format!(
+                "cannot write in output folder {}: {e} (set `output` in the config or pass --output)",
+                config.output_dir.display()
+            ))
+        })?;
+    Ok(())
+}
+
+/// What `framescope check` found.
+#[derive(Debug)]
+pub struct CheckOutcome {
+    /// Sources found.
+    pub sources: usize,
+    /// Documents that decode as text.
+    pub readable: usize,
+    /// Files that would be skipped, with the reason.
+    pub skipped: Vec<SkippedFile>,
+}
+
+/// Validates the input without counting: every document is read and decoded,
+/// and the output folder is checked for writing (it is created if missing).
+pub fn check(config: &Config) -> Result<CheckOutcome> {
+    let corpus = discover(config)?;
+    prepare_output(config)?;
+    let documents: Vec<&Document> = corpus.sources.iter().flat_map(|s| &s.documents).collect();
+    let problems: Vec<SkippedFile> = documents
+        .par_iter()
+        .filter_map(|doc| {
+            ingest::read(doc).err().map(|reason| SkippedFile {
+                path: doc.rel.clone(),
+                reason,
+            })
+        })
+        .collect();
+    let mut skipped = corpus.skipped;
+    skipped.extend(problems);
+    skipped.sort_by(|a, b| a.path.cmp(&b.path));
+    let unreadable = skipped
+        .iter()
+        .filter(|s| documents.iter().any(|d| d.rel == s.path))
+        .count();
+    Ok(CheckOutcome {
+        sources: corpus.sources.len(),
+        readable: documents.len() - unreadable,
+        skipped,
     })
 }
 

@@ -94,6 +94,24 @@ fn anchor_mentions_match_hand_counts() {
     assert_eq!(avim["multivectorism"], 2);
 }
 
+/// The anchor's context in the piedra interview, counted by hand: its one
+/// mention, "multi-vector", is word 20 of the text (the photo credit
+/// "Photo: World Bank" is words 0-2 and its own sentence; the next sentence
+/// "Last week in Astana, ... in academic circles." is words 3-30, with
+/// "multi-vector" its 18th word). Context = the sentence (3..31) joined with
+/// 25 words each side (0..46) = words 0..46: 46 words.
+#[test]
+fn anchor_context_matches_a_hand_count() {
+    let (_dir, report, _) = run_default("2");
+    let framing = report["analysis"]["framing"].as_array().unwrap();
+    let piedra = framing
+        .iter()
+        .find(|f| f["source"] == "piedra-astana-interview")
+        .unwrap();
+    assert_eq!(piedra["mentions"], 1);
+    assert_eq!(piedra["context_words"], 46);
+}
+
 #[test]
 fn one_and_two_threads_write_identical_reports() {
     let (one, _, _) = run_default("1");
@@ -231,4 +249,42 @@ fn missing_input_folder_exits_2() {
         "{}",
         text(&out.stderr)
     );
+}
+
+#[test]
+fn kwic_finds_every_hand_counted_spelling() {
+    // 11 + 8 + 1 + 4 + 9 mentions (see anchor_mentions_match_hand_counts).
+    let out = framescope(&repo(), &["kwic", "multi-vector*", "--window", "3"]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let stdout = text(&out.stdout);
+    assert!(
+        stdout.ends_with("33 matches of \"multi-vector*\"\n"),
+        "{stdout}"
+    );
+    assert!(stdout.contains("[multivectorism]"), "{stdout}");
+    let bad = framescope(&repo(), &["kwic", "*vector"]);
+    assert_eq!(bad.status.code(), Some(2));
+}
+
+#[test]
+fn check_validates_without_writing_a_report() {
+    let dir = tempfile::tempdir().unwrap();
+    write_fixture(dir.path());
+    fs::write(
+        dir.path().join("input/outlet/image.txt"),
+        b"\x89PNG\r\n\x1a\n\0\0",
+    )
+    .unwrap();
+    let out = framescope(dir.path(), &["check"]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let stdout = text(&out.stdout);
+    assert!(
+        stdout.contains("2 sources, 3 readable documents"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("would skip outlet/image.txt: not text: a PNG image"),
+        "{stdout}"
+    );
+    assert!(!dir.path().join("output/report.json").exists());
 }

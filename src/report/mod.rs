@@ -7,6 +7,7 @@
 pub mod charts;
 pub mod json;
 pub mod summary;
+pub mod tables;
 pub mod write;
 
 use std::collections::BTreeMap;
