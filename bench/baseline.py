@@ -40,6 +40,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 import os
 import re
 import sys
@@ -101,16 +102,52 @@ WORD = (
 )
 BREAK = "\x00"
 TOKEN_RE = re.compile(rf"{WORD}|{BREAK}")
-# A blank line (paragraph end, heading) is a hard sentence break.
-PARA_RE = re.compile(r"\n[ \t]*\n\s*")
+# Line joining, as framescope decides it (README "Text handling"): lines are
+# trimmed; a word hyphenated at a line end is rejoined; a line followed by one
+# starting in lower case (or , ; ) .) continues the sentence. In a file whose
+# lines are short (90th percentile <= 120 characters: wrapped text) the other
+# line breaks are spaces, except after a colon, after a short line (< 0.6 x
+# that width: a heading) followed by a capitalised line, and at a blank line
+# after sentence-ending punctuation, which are hard breaks. In a file of long
+# lines (a paragraph per line) every other line break is a hard break.
+TRIM_RE = re.compile(r"^[ \t]+|[ \t]+$", re.M)
+HYPHEN_EOL_RE = re.compile(rf"-(?<={L}-)\n+(?={L})")
+NOT_CONT = r"(?![a-z,;).])"
+COLON_RE = re.compile(rf":\n+{NOT_CONT}")
+BLANK_AFTER_END_RE = re.compile(rf"(?<=[.!?\u2026\")])\n\n+{NOT_CONT}")
+BREAK_RE = re.compile(rf"\n+{NOT_CONT}")
+NEWLINES_RE = re.compile(r"\n+")
+WRAPPED_MAX_WIDTH = 120
+
+
+def join_lines(text):
+    """Text with hard sentence breaks as BREAK and every other line break a space."""
+    text = TRIM_RE.sub("", text)
+    if "-\n" in text:
+        text = HYPHEN_EOL_RE.sub("-", text)
+    lengths = sorted(filter(None, map(len, text.split("\n"))))
+    width = lengths[len(lengths) * 9 // 10] if lengths else 0
+    if width > WRAPPED_MAX_WIDTH:
+        text = BREAK_RE.sub(" \x00 ", text)
+    else:
+        text = COLON_RE.sub(": \x00 ", text)
+        short = math.ceil(0.6 * width) - 1  # longest line with len < 0.6 x width
+        if short > 0:
+            text = re.sub(
+                rf"^([^\n]{{0,{short - 1}}}[^\n.!?\u2026\")])\n+(?=[A-Z0-9\"'(\[])", "\\1 \x00 ", text, flags=re.M
+            )
+        text = BLANK_AFTER_END_RE.sub(" \x00 ", text)
+    return NEWLINES_RE.sub(" ", text)
+
+
 # End of sentence: . ! ? ... then closing quotes/brackets, optional footnote
 # digits, spaces, then something that is not a lowercase letter. A period
 # right after an abbreviation, an initial or a dotted acronym does not count.
 # (The period comes first so that the look-behinds only run at periods.)
 _NOT_ABBR = "".join(rf"(?<!\b(?i:{a})\.)" for a in ABBREVIATIONS)
 SENT_RE = re.compile(
-    rf"[.!?\u2026](?<!{L}\.{L}\.)(?<!\b{L}\.){_NOT_ABBR}"
-    rf"[\"')\].!?]*(?:\d{{1,3}}(?=\s))?(?:[ \t]+(?![a-z])|(?=\n)|$)"
+    rf"[.!?\u2026](?<!{L}\.{L}\.)(?<![^\w'-]{L}\.)(?<!^{L}\.){_NOT_ABBR}"
+    rf"[\"')\].!?]*(?:\d{{1,3}}(?=\s))?(?:[ \t]+(?![ \ta-z])|(?=\n)|$)"
 )
 # URLs and e-mail addresses: the whitespace-separated chunk around "://",
 # "www." or "@" (an e-mail needs a dot after the @).
@@ -130,13 +167,13 @@ def remove_urls(text):
         end = NON_SPACE_RE.match(text, m.end()).end()
         if m.group() == "@" and not EMAIL_RE.fullmatch(text, start, end):
             continue
-        parts += (text[pos:start], " ")
+        last = text[end - 1]  # sentence punctuation after the address stays
+        parts += (text[pos:start], last if last in ".!?,;" else " ")
         pos = end
     parts.append(text[pos:])
     return "".join(parts)
 
 
-HYPHEN_EOL_RE = re.compile(rf"-(?<={L}-)[ \t]*\n[ \t]*(?={L})")
 EN_DASH_RE = re.compile(r"(?<=[^\W_])\u2013(?=[^\W\d_])")
 NUMERAL_RE = re.compile(r"[\d,.]+(?:st|nd|rd|th|s|'s)", re.I)
 FOOTNOTE_RE = re.compile(r"(.*[^\W\d_])(\d{1,3})")
@@ -324,7 +361,20 @@ class Counts:
         self.bytes += len(data)
         if b"\x00" in data[:8192] and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
             return  # binary
-        text = decode(data)
+        text = self.clean(decode(data))
+        ids = list(map(self.vocab.__getitem__, TOKEN_RE.findall(text)))
+        ids.append(0)  # a document ends a sentence
+        src = self.sources.get(source)
+        if src is None:
+            src = self.sources[source] = {"documents": 0, "surface": np.zeros(0, np.int64)}
+            self.buffers[source] = []
+        src["documents"] += 1
+        self.buffers[source].extend(ids)
+        if len(self.buffers[source]) >= self.FLUSH:
+            self.flush(source)
+
+    def clean(self, text):
+        """Decoded text -> text with BREAK at every sentence end."""
         if "\r" in text:
             text = text.replace("\r\n", "\n").replace("\r", "\n")
         if not text.isascii():
@@ -337,19 +387,7 @@ class Counts:
             text = self.boiler.sub("", text)
         if "://" in text or "www." in text or "@" in text:
             text = remove_urls(text)
-        text = HYPHEN_EOL_RE.sub("-", text)
-        text = PARA_RE.sub(" \x00 ", text)
-        text = SENT_RE.sub(" \x00 ", text)
-        ids = list(map(self.vocab.__getitem__, TOKEN_RE.findall(text)))
-        ids.append(0)  # a document ends a sentence
-        src = self.sources.get(source)
-        if src is None:
-            src = self.sources[source] = {"documents": 0, "surface": np.zeros(0, np.int64)}
-            self.buffers[source] = []
-        src["documents"] += 1
-        self.buffers[source].extend(ids)
-        if len(self.buffers[source]) >= self.FLUSH:
-            self.flush(source)
+        return SENT_RE.sub(" \x00 ", join_lines(text))
 
     def flush(self, source):
         if not self.buffers[source]:
