@@ -166,7 +166,7 @@ pub struct AnchorConfig {
 #[serde(deny_unknown_fields)]
 pub struct ThemeConfig {
     /// Display label; defaults to the id.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub label: Option<String>,
     /// Group the theme belongs to: "frames" (how) or "actors" (who), or any name.
     #[serde(default = "default_group")]

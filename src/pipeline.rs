@@ -16,7 +16,7 @@ use crate::config::Config;
 use crate::count::{Analyzer, Tally};
 use crate::error::BadInput;
 use crate::ingest::{self, Corpus, Document};
-use crate::report::{self, Report, SkippedFile};
+use crate::report::{self, DocumentInfo, Report, SkippedFile};
 
 /// How to run.
 #[derive(Debug, Clone, Default)]
@@ -45,6 +45,7 @@ pub struct RunOutcome {
 struct Partial {
     tally: Tally,
     skipped: Vec<SkippedFile>,
+    documents: Vec<DocumentInfo>,
     warnings: Vec<String>,
 }
 
@@ -52,6 +53,7 @@ impl Partial {
     fn merge(mut self, other: Partial) -> Partial {
         self.tally = self.tally.merge(other.tally);
         self.skipped.extend(other.skipped);
+        self.documents.extend(other.documents);
         self.warnings.extend(other.warnings);
         self
     }
@@ -79,7 +81,10 @@ pub fn run(config: &Config, options: &RunOptions) -> Result<RunOutcome> {
     warnings.sort();
     let mut skipped = corpus.skipped.clone();
     skipped.append(&mut counted.skipped);
-    let report = pool.install(|| build_report(config, &corpus, &mut counted.tally, skipped));
+    let mut documents = std::mem::take(&mut counted.documents);
+    documents.sort_by(|a, b| a.path.cmp(&b.path));
+    let report =
+        pool.install(|| build_report(config, &corpus, &mut counted.tally, skipped, documents));
     if report.corpus.words == 0 {
         return Err(BadInput(format!(
             "no readable article in {}: every file was skipped or has no words",
@@ -213,7 +218,7 @@ fn count_corpus(config: &Config, corpus: &Corpus, quiet: bool) -> Partial {
         .par_iter()
         .progress_with(bar.clone())
         .fold(Partial::default, |mut partial, &(s, d, doc)| {
-            count_document(&analyzer, &mut partial, s, d, doc);
+            count_document(&analyzer, &mut partial, s, &corpus.sources[s].id, d, doc);
             partial
         })
         .reduce(Partial::default, Partial::merge);
@@ -225,6 +230,7 @@ fn count_document(
     analyzer: &Analyzer,
     partial: &mut Partial,
     source: usize,
+    source_id: &str,
     index: usize,
     doc: &Document,
 ) {
@@ -236,15 +242,24 @@ fn count_document(
                     doc.rel, decoded.replaced, decoded.encoding
                 ));
             }
-            let before = partial.tally.sources.get(source).map_or(0, |s| s.words);
             partial
                 .tally
                 .add_document(analyzer, source, index, &decoded.text);
-            if partial.tally.sources[source].words == before {
+            let counted = partial.tally.documents.last();
+            let (words, sentences) = counted.map_or((0, 0), |d| (d.words, d.sentences));
+            if words == 0 {
                 partial
                     .warnings
                     .push(format!("{}: no words (empty or not prose)", doc.rel));
             }
+            partial.documents.push(DocumentInfo {
+                path: doc.rel.clone(),
+                source: source_id.to_string(),
+                words,
+                sentences,
+                encoding: decoded.encoding.to_string(),
+                replaced: decoded.replaced as u64,
+            });
         }
         Err(reason) => {
             partial

@@ -22,8 +22,8 @@ use crate::count::Tally;
 use crate::ingest::Corpus;
 use crate::lexicon::ANCHOR_LIST;
 use crate::report::{
-    Analysis, AnchorInfo, AnchorScore, BootstrapInfo, CorpusReport, Flag, Nearest, PairCount,
-    Report, Similarity, SkippedFile, SourceReport, TermCount, ThemeInfo, SCHEMA_VERSION,
+    Analysis, AnchorInfo, AnchorScore, BootstrapInfo, CorpusReport, DocumentInfo, Flag, Nearest,
+    PairCount, Report, Similarity, SkippedFile, SourceReport, TermCount, ThemeInfo, SCHEMA_VERSION,
 };
 
 /// Sources whose word counts differ by more than this factor are flagged.
@@ -37,6 +37,7 @@ pub fn build_report(
     corpus: &Corpus,
     tally: &mut Tally,
     mut skipped: Vec<SkippedFile>,
+    documents: Vec<DocumentInfo>,
 ) -> Report {
     let top_terms = config.raw.report.top_terms;
     let mut sources: Vec<SourceReport> = corpus
@@ -45,6 +46,11 @@ pub fn build_report(
         .enumerate()
         .map(|(i, source)| source_report(config, tally, i, &source.id, top_terms))
         .collect();
+    for doc in &documents {
+        if let Some(s) = sources.iter_mut().find(|s| s.id == doc.source) {
+            *s.encodings.entry(doc.encoding.clone()).or_insert(0) += 1;
+        }
+    }
     let all: Vec<usize> = (0..corpus.sources.len()).collect();
     let sum = |f: fn(&SourceReport) -> u64| sources.iter().map(f).sum::<u64>();
     let mut top_pairs = tally.pair_counts(&all);
@@ -91,6 +97,7 @@ pub fn build_report(
                 .collect(),
         },
         skipped,
+        documents,
         analysis,
     }
 }
@@ -297,6 +304,7 @@ fn source_report(
         tokens: counts.tokens,
         types: tally.type_count(&[index]),
         sentences: counts.sentences,
+        encodings: BTreeMap::new(),
         stopwords_removed: counts.words - counts.tokens,
         top_terms: term_list(tally, &[index], top_terms),
         themes: emphasis::theme_scores(&config.lexicon, &counts),

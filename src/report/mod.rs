@@ -38,6 +38,8 @@ pub struct Report {
     pub anchor: AnchorInfo,
     /// Files that were found but not analysed, with the reason, sorted by path.
     pub skipped: Vec<SkippedFile>,
+    /// Every analysed document, sorted by path.
+    pub documents: Vec<DocumentInfo>,
     /// Framing analytics: keyness, collocations, the anchor's framing profile,
     /// balance, similarity, uncertainty, evidence.
     pub analysis: Analysis,
@@ -314,6 +316,8 @@ pub struct SourceReport {
     pub types: u64,
     /// Sentences that contain at least one word.
     pub sentences: u64,
+    /// Encoding -> number of this source's documents detected in it.
+    pub encodings: BTreeMap<String, u64>,
     /// Words removed as stopwords (`words - tokens`).
     pub stopwords_removed: u64,
     /// Most frequent stems, by count desc then stem asc.
@@ -415,6 +419,23 @@ pub struct AnchorInfo {
     pub label: String,
     /// Lexicon terms as written.
     pub terms: Vec<String>,
+}
+
+/// One analysed document.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+pub struct DocumentInfo {
+    /// Path relative to the input folder, with `/` separators.
+    pub path: String,
+    /// Source id.
+    pub source: String,
+    /// Words (0 for an empty or whitespace-only file).
+    pub words: u64,
+    /// Sentences.
+    pub sentences: u64,
+    /// Detected encoding: "UTF-8", "UTF-8 (BOM)", "UTF-16LE", "UTF-16BE" or "windows-1252".
+    pub encoding: String,
+    /// Invalid byte sequences replaced by U+FFFD.
+    pub replaced: u64,
 }
 
 /// A file that was found in the input folder but not analysed.

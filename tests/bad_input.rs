@@ -1,0 +1,302 @@
+//! Messy input folders, bad configs and broken file systems: every case gets a
+//! clear message and the right exit code, and earlier outputs stay intact.
+
+use std::fs;
+use std::path::Path;
+use std::process::{Command, Output};
+
+use serde_json::Value;
+
+const CONFIG: &str = r#"
+[anchor]
+label = "multi-vector policy"
+terms = ["multi-vector*"]
+
+[themes.economy]
+label = "Economy"
+terms = ["trade", "invest*"]
+"#;
+
+fn framescope(cwd: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_framescope"))
+        .args(args)
+        .current_dir(cwd)
+        .output()
+        .expect("the framescope binary runs")
+}
+
+fn stderr(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
+/// A folder with config.toml and an input/ folder holding `files`.
+fn project(files: &[(&str, &[u8])]) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    fs::write(dir.path().join("config.toml"), CONFIG).unwrap();
+    for (name, bytes) in files {
+        let path = dir.path().join("input").join(name);
+        fs::create_dir_all(path.parent().unwrap()).unwrap();
+        fs::write(path, bytes).unwrap();
+    }
+    dir
+}
+
+fn report(dir: &Path) -> Value {
+    serde_json::from_str(&fs::read_to_string(dir.join("output/report.json")).unwrap()).unwrap()
+}
+
+fn utf16le_with_bom(text: &str) -> Vec<u8> {
+    let mut bytes = vec![0xFF, 0xFE];
+    bytes.extend(text.encode_utf16().flat_map(u16::to_le_bytes));
+    bytes
+}
+
+#[test]
+fn encodings_are_decoded_and_recorded() {
+    let dir = project(&[
+        // "trade grows" = 2 words, 1 economy hit, in three encodings.
+        ("bom.txt", b"\xEF\xBB\xBFtrade grows"),
+        ("wide.txt", &utf16le_with_bom("trade grows")),
+        // Windows-1252: 0x93/0x94 are curly quotes, 0x92 a curly apostrophe.
+        ("legacy.txt", b"\x93Kazakhstan\x92s trade\x94 grows"),
+        // Valid UTF-8 with one stray byte: replaced and counted.
+        ("stray.txt", b"caf\xC3\xA9 trade \xFF grows"),
+    ]);
+    let out = framescope(dir.path(), &["--quiet"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("stray.txt: 1 invalid byte sequence(s) replaced"),
+        "{}",
+        stderr(&out)
+    );
+    let r = report(dir.path());
+    let source = |id: &str| {
+        r["sources"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|s| s["id"] == id)
+            .unwrap()
+            .clone()
+    };
+    assert_eq!(source("bom")["encodings"]["UTF-8 (BOM)"], 1);
+    assert_eq!(source("wide")["encodings"]["UTF-16LE"], 1);
+    assert_eq!(source("wide")["words"], 2);
+    assert_eq!(source("legacy")["encodings"]["windows-1252"], 1);
+    // Kazakhstan's trade grows: 3 words, and the possessive folds to "kazakhstan".
+    assert_eq!(source("legacy")["words"], 3);
+    // Ties sort by stem: grow, kazakhstan, trade.
+    assert_eq!(source("legacy")["top_terms"][1]["stem"], "kazakhstan");
+    assert_eq!(source("legacy")["top_terms"][1]["form"], "kazakhstan");
+    assert_eq!(source("stray")["words"], 3);
+    let docs = r["documents"].as_array().unwrap();
+    let stray = docs.iter().find(|d| d["path"] == "stray.txt").unwrap();
+    assert_eq!(stray["replaced"], 1);
+}
+
+#[test]
+fn binary_and_empty_files_are_reported_not_fatal() {
+    let dir = project(&[
+        ("good.txt", b"We trade."),
+        ("picture.txt", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR"),
+        ("nul.md", b"text\x00with nul"),
+        ("empty.txt", b""),
+        ("blank.txt", b"  \n\t\n"),
+        (".hidden.txt", b"\x00\x00"),
+    ]);
+    let out = framescope(dir.path(), &["--quiet"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let err = stderr(&out);
+    assert!(
+        err.contains("picture.txt: skipped, not text: a PNG image"),
+        "{err}"
+    );
+    assert!(
+        err.contains("nul.md: skipped, not text: binary data"),
+        "{err}"
+    );
+    assert!(err.contains("empty.txt: no words"), "{err}");
+    assert!(!err.contains("hidden"), "{err}");
+    let r = report(dir.path());
+    let skipped: Vec<&str> = r["skipped"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["path"].as_str().unwrap())
+        .collect();
+    assert_eq!(skipped, vec!["nul.md", "picture.txt"]);
+    let empty = r["documents"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["path"] == "empty.txt")
+        .unwrap();
+    assert_eq!(empty["words"], 0);
+    // The empty sources are there with zero rates, and nothing is NaN (the
+    // JSON would hold null) anywhere.
+    let text = fs::read_to_string(dir.path().join("output/report.json")).unwrap();
+    assert!(!text.contains("null"), "a null in report.json");
+    let blank = r["sources"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["id"] == "blank")
+        .unwrap();
+    assert_eq!(blank["themes"]["economy"]["per_1k"], 0.0);
+}
+
+#[test]
+fn no_readable_article_is_exit_2() {
+    let dir = project(&[("a.txt", b""), ("b.txt", b"\x00\x01")]);
+    let out = framescope(dir.path(), &["--quiet"]);
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("no readable article"),
+        "{}",
+        stderr(&out)
+    );
+    let dir = project(&[("notes.pdf", b"%PDF-1.4")]);
+    let out = framescope(dir.path(), &["--quiet"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains("no article files"),
+        "{}",
+        stderr(&out)
+    );
+}
+
+#[test]
+fn config_mistakes_name_the_place_and_the_fix() {
+    let cases: &[(&str, &str, &[&str])] = &[
+        ("[anchor]", "[anchr]", &["config.toml:2:", "anchr"]),
+        (
+            "terms = [\"trade\", \"invest*\"]",
+            "terms = []",
+            &["config.toml:8:9", "themes.economy.terms is empty"],
+        ),
+        (
+            "\"invest*\"",
+            "\"in*vest\"",
+            &["config.toml:8:19", "may only end"],
+        ),
+        (
+            "\"invest*\"",
+            "\"R&D\"",
+            &["config.toml:8:19", "never part of a word"],
+        ),
+        (
+            "label = \"Economy\"",
+            "label = \"Economy\"\nlabl = 1",
+            &["unknown field `labl`", "did you mean `label`"],
+        ),
+        (
+            "[themes.economy]",
+            "[cooccurrence]\nwindow = 0\n[themes.economy]",
+            &["cooccurrence.window = 0", "at least 1"],
+        ),
+        (
+            "[themes.economy]",
+            "[themes.x]\nterms=[\"a\"]\n[themes.x]\nterms=[\"b\"]\n[themes.economy]",
+            &["only once"],
+        ),
+        (
+            "terms = [\"multi-vector*\"]",
+            "terms = [\"\"]",
+            &["config.toml:4:10", "empty"],
+        ),
+    ];
+    for (from, to, expected) in cases {
+        let dir = project(&[("a.txt", b"trade")]);
+        let config = CONFIG.replace(from, to);
+        assert_ne!(config, CONFIG, "the case {from:?} must change the config");
+        fs::write(dir.path().join("config.toml"), config).unwrap();
+        let out = framescope(dir.path(), &["check"]);
+        let err = stderr(&out);
+        assert_eq!(out.status.code(), Some(2), "{to}: {err}");
+        for e in *expected {
+            assert!(err.contains(e), "{to}: expected {e:?} in {err}");
+        }
+    }
+}
+
+#[test]
+fn output_that_cannot_be_created_is_exit_2_before_any_work() {
+    let dir = project(&[("a.txt", b"trade")]);
+    fs::write(
+        dir.path().join("blocker"),
+        "a file where a folder should be",
+    )
+    .unwrap();
+    let out = framescope(dir.path(), &["--quiet", "--output", "blocker/out"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains("cannot create output folder"),
+        "{}",
+        stderr(&out)
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn symlink_loop_is_exit_2() {
+    let dir = project(&[("outlet/a.txt", b"trade")]);
+    std::os::unix::fs::symlink(
+        dir.path().join("input/outlet"),
+        dir.path().join("input/outlet/again"),
+    )
+    .unwrap();
+    let out = framescope(dir.path(), &["--quiet"]);
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("symbolic link loop"),
+        "{}",
+        stderr(&out)
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn unreadable_file_is_exit_2_naming_it() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = project(&[("a.txt", b"trade"), ("locked.txt", b"trade")]);
+    let locked = dir.path().join("input/locked.txt");
+    fs::set_permissions(&locked, fs::Permissions::from_mode(0o000)).unwrap();
+    if fs::File::open(&locked).is_ok() {
+        eprintln!("skipped: running with privileges that ignore file permissions (root)");
+        return;
+    }
+    let out = framescope(dir.path(), &["--quiet"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("locked.txt"), "{}", stderr(&out));
+}
+
+#[test]
+fn failed_run_leaves_earlier_outputs_and_other_files_alone() {
+    let dir = project(&[("a.txt", b"We trade and invest.")]);
+    let out = framescope(dir.path(), &["--quiet"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let before = fs::read(dir.path().join("output/report.json")).unwrap();
+    fs::write(dir.path().join("output/my-notes.txt"), "mine").unwrap();
+    // A second, successful run keeps the user's file.
+    let out = framescope(dir.path(), &["--quiet"]);
+    assert!(out.status.success());
+    assert_eq!(
+        fs::read_to_string(dir.path().join("output/my-notes.txt")).unwrap(),
+        "mine"
+    );
+    // A failing run (bad config) changes nothing.
+    fs::write(dir.path().join("config.toml"), "[anchor\n").unwrap();
+    let out = framescope(dir.path(), &["--quiet"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(
+        fs::read(dir.path().join("output/report.json")).unwrap(),
+        before
+    );
+    // No temporary files are left behind.
+    let leftovers: Vec<String> = fs::read_dir(dir.path().join("output"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.starts_with(".framescope"))
+        .collect();
+    assert!(leftovers.is_empty(), "{leftovers:?}");
+}
