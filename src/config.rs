@@ -50,6 +50,30 @@ pub struct RawConfig {
     /// Theme id -> theme, in the order written.
     #[serde(default)]
     pub themes: IndexMap<String, Spanned<ThemeConfig>>,
+    /// Source id -> display label and metadata (optional, any subset of sources).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub sources: BTreeMap<String, SourceMeta>,
+}
+
+/// `[sources.<id>]`: how a source is shown. Every key is optional.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct SourceMeta {
+    /// Display name in charts, tables and the HTML page.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub label: Option<String>,
+    /// Publication or organisation.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub outlet: Option<String>,
+    /// Author(s).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub author: Option<String>,
+    /// Publication date, as written.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub date: Option<String>,
+    /// Where the article was found.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub url: Option<String>,
 }
 
 /// `[text]`
@@ -557,6 +581,20 @@ terms = ["trade", "invest*"]
         assert_eq!(c.input_dir, PathBuf::from("input"));
         assert_eq!(c.lexicon.themes[0].group, "frames");
         assert_eq!(c.lexicon.themes[0].terms.terms.len(), 2);
+    }
+
+    #[test]
+    fn themes_keep_the_written_order() {
+        let text =
+            format!("{MINIMAL}\n[themes.zeta]\nterms = [\"z\"]\n[themes.alpha]\nterms = [\"a\"]\n");
+        let ids: Vec<String> = load(&text)
+            .unwrap()
+            .lexicon
+            .themes
+            .iter()
+            .map(|t| t.id.clone())
+            .collect();
+        assert_eq!(ids, vec!["economy", "zeta", "alpha"]);
     }
 
     #[test]

@@ -78,6 +78,13 @@ pub fn run(config: &Config, options: &RunOptions) -> Result<RunOutcome> {
 
     let started = Instant::now();
     let mut warnings = std::mem::take(&mut counted.warnings);
+    for id in config.raw.sources.keys() {
+        if !corpus.sources.iter().any(|s| &s.id == id) {
+            warnings.push(format!(
+                "config names [sources.{id}], but the input folder has no source {id:?}"
+            ));
+        }
+    }
     warnings.sort();
     let mut skipped = corpus.skipped.clone();
     skipped.append(&mut counted.skipped);

@@ -121,7 +121,8 @@ fn one_and_two_threads_write_identical_reports() {
     assert!(a == b, "report.json differs between --threads 1 and 2");
     // The headline table is on stdout.
     let stdout = text(&out.stdout);
-    assert!(stdout.contains("aif-vassilenko-interview"), "{stdout}");
+    // Sources are shown by their [sources.<id>] label.
+    assert!(stdout.contains("AIF interview: Vassilenko"), "{stdout}");
     assert!(stdout.contains("report.json"), "{stdout}");
 }
 

@@ -296,9 +296,11 @@ fn source_report(
             m
         },
     );
+    let meta = config.raw.sources.get(id).cloned().unwrap_or_default();
     SourceReport {
         id: id.to_string(),
-        label: id.to_string(),
+        label: meta.label.clone().unwrap_or_else(|| id.to_string()),
+        meta,
         documents: counts.documents,
         words: counts.words,
         tokens: counts.tokens,

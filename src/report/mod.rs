@@ -16,6 +16,10 @@ use serde::{Deserialize, Serialize};
 
 use crate::config::RawConfig;
 
+fn is_default_meta(meta: &crate::config::SourceMeta) -> bool {
+    *meta == crate::config::SourceMeta::default()
+}
+
 /// Bumped whenever a field changes meaning or disappears.
 pub const SCHEMA_VERSION: u32 = 1;
 
@@ -306,6 +310,9 @@ pub struct SourceReport {
     pub id: String,
     /// Display name: `[sources.<id>].label` from the config, else the id.
     pub label: String,
+    /// Metadata from `[sources.<id>]` (outlet, author, date, url), if given.
+    #[serde(default, skip_serializing_if = "is_default_meta")]
+    pub meta: crate::config::SourceMeta,
     /// Number of documents (articles) read for this source.
     pub documents: u64,
     /// Word tokens: tokens with at least one letter (numbers, URLs, e-mail addresses excluded).
