@@ -84,9 +84,11 @@ struct Vocab {
     by_surface: FxHashMap<Box<str>, u32>,
     words: Vec<WordInfo>,
     forms: Interner,
-    /// Stem id of each form id (u32::MAX for phrase forms, which have none).
+    /// Stem id of each form id.
     form_stem: Vec<u32>,
     stems: Interner,
+    /// Spellings that lexicon terms matched, as written (case kept; phrases joined by spaces).
+    matched: Interner,
 }
 
 impl Vocab {
@@ -128,7 +130,7 @@ pub struct ListTally {
     pub hits: u64,
     /// Matches credited to each term (by term index).
     pub terms: Vec<u64>,
-    /// (term index, form id) -> matches: which spellings each term matched.
+    /// (term index, matched-spelling id) -> matches: which spellings each term matched.
     forms: FxHashMap<(u16, u32), u64>,
 }
 
@@ -359,17 +361,17 @@ impl Tally {
             let mut per_sentence: Vec<(u32, u32)> = Vec::new();
             for m in matches {
                 tally.terms[m.term as usize] += 1;
-                let form = if m.len == 1 {
-                    vocab.words[scratch.ids[m.start as usize] as usize].form
+                let first = tokens.words[m.start as usize].start as usize;
+                let last = tokens.words[(m.start + m.len - 1) as usize].end as usize;
+                let spelling = &text[first..last];
+                let spelling = if m.len == 1 || !spelling.contains(char::is_whitespace) {
+                    vocab.matched.intern(spelling)
                 } else {
-                    let words = &tokens.words[m.start as usize..(m.start + m.len) as usize];
-                    let phrase: Vec<String> = words
-                        .iter()
-                        .map(|w| form_of(&text[w.start as usize..w.end as usize]))
-                        .collect();
-                    vocab.form_id(&phrase.join(" "), |_| u32::MAX)
+                    vocab
+                        .matched
+                        .intern(&spelling.split_whitespace().collect::<Vec<_>>().join(" "))
                 };
-                *tally.forms.entry((m.term, form)).or_insert(0) += 1;
+                *tally.forms.entry((m.term, spelling)).or_insert(0) += 1;
                 if context.iter().any(|r| r.contains(&m.start)) {
                     src.near_anchor[list] += 1;
                 }
@@ -435,21 +437,19 @@ impl Tally {
             .strings
             .iter()
             .zip(&other.vocab.form_stem)
-            .map(|(form, &stem)| {
-                let mapped_stem = if stem == u32::MAX {
-                    u32::MAX
-                } else {
-                    stem_map[stem as usize]
-                };
-                self.vocab.form_id(form, |_| mapped_stem)
-            })
+            .map(|(form, &stem)| self.vocab.form_id(form, |_| stem_map[stem as usize]))
+            .collect();
+        let matched_map: Vec<u32> = other
+            .vocab
+            .matched
+            .strings
+            .iter()
+            .map(|s| self.vocab.matched.intern(s))
             .collect();
         for (mine, theirs) in self.sources.iter_mut().zip(other.sources) {
-            mine.merge(theirs, &stem_map, &form_map);
+            mine.merge(theirs, &stem_map, &form_map, &matched_map);
         }
         self.documents.extend(other.documents);
-        self.documents
-            .sort_unstable_by_key(|d| (d.source, d.document));
         self
     }
 
@@ -657,7 +657,7 @@ impl Tally {
         let mut out: Vec<(u16, String, u64)> = tally
             .forms
             .iter()
-            .map(|(&(term, form), &n)| (term, self.vocab.forms.get(form).to_string(), n))
+            .map(|(&(term, spelling), &n)| (term, self.vocab.matched.get(spelling).to_string(), n))
             .collect();
         out.sort();
         out
@@ -683,7 +683,13 @@ impl SourceTally {
         }
     }
 
-    fn merge(&mut self, other: SourceTally, stem_map: &[u32], form_map: &[u32]) {
+    fn merge(
+        &mut self,
+        other: SourceTally,
+        stem_map: &[u32],
+        form_map: &[u32],
+        matched_map: &[u32],
+    ) {
         self.documents += other.documents;
         self.words += other.words;
         self.tokens += other.tokens;
@@ -729,7 +735,7 @@ impl SourceTally {
             for ((term, form), n) in theirs.forms {
                 *mine
                     .forms
-                    .entry((term, form_map[form as usize]))
+                    .entry((term, matched_map[form as usize]))
                     .or_insert(0) += n;
             }
         }
@@ -892,7 +898,7 @@ mod tests {
         );
         assert_eq!(
             t.matched_forms(0, 1),
-            vec![(0, "trade".into(), 2), (1, "belt and road".into(), 1)]
+            vec![(0, "trade".into(), 2), (1, "Belt and Road".into(), 1)]
         );
     }
 
