@@ -61,11 +61,34 @@ impl Partial {
 
 /// Runs the whole job and writes the outputs.
 pub fn run(config: &Config, options: &RunOptions) -> Result<RunOutcome> {
+    prepare_output(config)?;
+    let mut outcome = analyse(config, options)?;
+    let report = &outcome.report;
+
+    let started = Instant::now();
+    let json_path = config.output_dir.join("report.json");
+    report::write::atomic_write(&json_path, report::json::to_json(report)?.as_bytes())?;
+    outcome.written.push(json_path);
+    let tables = report::tables::write_all(report, &config.output_dir.join("tables"))?;
+    outcome.written.extend(tables);
+    outcome.timings.push(("write json+csv", started.elapsed()));
+
+    let started = Instant::now();
+    let charts = report::charts::write_all(
+        report,
+        &config.output_dir.join("charts"),
+        config.chart_scale,
+    )?;
+    outcome.written.extend(charts);
+    outcome.timings.push(("charts", started.elapsed()));
+    Ok(outcome)
+}
+
+/// Counts and analyses the input; writes nothing.
+pub fn analyse(config: &Config, options: &RunOptions) -> Result<RunOutcome> {
     let mut timings = Vec::new();
     let started = Instant::now();
     let corpus = discover(config)?;
-    let charts_dir = config.output_dir.join("charts");
-    prepare_output(config)?;
     timings.push(("discover", started.elapsed()));
 
     let pool = rayon::ThreadPoolBuilder::new()
@@ -100,26 +123,9 @@ pub fn run(config: &Config, options: &RunOptions) -> Result<RunOutcome> {
         .into());
     }
     timings.push(("analyse", started.elapsed()));
-
-    let started = Instant::now();
-    let json_path = config.output_dir.join("report.json");
-    report::write::atomic_write(&json_path, report::json::to_json(&report)?.as_bytes())?;
-    let mut written = vec![json_path];
-    written.extend(report::tables::write_all(
-        &report,
-        &config.output_dir.join("tables"),
-    )?);
-    timings.push(("write json+csv", started.elapsed()));
-    let started = Instant::now();
-    written.extend(report::charts::write_all(
-        &report,
-        &charts_dir,
-        config.chart_scale,
-    )?);
-    timings.push(("charts", started.elapsed()));
     Ok(RunOutcome {
         report,
-        written,
+        written: Vec::new(),
         warnings,
         timings,
     })

@@ -7,6 +7,7 @@
 
 pub mod balance;
 pub mod collocations;
+pub mod diagnostics;
 pub mod emphasis;
 pub mod evidence;
 pub mod framing;
@@ -18,7 +19,7 @@ pub mod uncertainty;
 use std::collections::BTreeMap;
 
 use crate::config::Config;
-use crate::count::Tally;
+use crate::count::{StemTable, Tally};
 use crate::ingest::Corpus;
 use crate::lexicon::ANCHOR_LIST;
 use crate::report::{
@@ -67,7 +68,10 @@ pub fn build_report(
             .map(|(a, b, count)| PairCount { a, b, count })
             .collect(),
     };
-    let analysis = analyse(config, corpus, tally, &mut sources);
+    let table = tally.stem_table(sources.len());
+    let analysis = analyse(config, corpus, tally, &table, &mut sources);
+    let ids: Vec<String> = sources.iter().map(|s| s.id.clone()).collect();
+    let lexicon = diagnostics::diagnose(config, tally, &ids, &table);
     skipped.sort_by(|a, b| a.path.cmp(&b.path));
     Report {
         schema_version: SCHEMA_VERSION,
@@ -99,6 +103,7 @@ pub fn build_report(
         skipped,
         documents,
         analysis,
+        lexicon,
     }
 }
 
@@ -107,13 +112,13 @@ fn analyse(
     config: &Config,
     corpus: &Corpus,
     tally: &mut Tally,
+    table: &StemTable,
     sources: &mut [SourceReport],
 ) -> Analysis {
     let settings = &config.raw.analysis;
     let lexicon = &config.lexicon;
     let min_count = *settings.min_count.get_ref();
     let ids: Vec<String> = sources.iter().map(|s| s.id.clone()).collect();
-    let table = tally.stem_table(sources.len());
 
     let docs = tally.documents_in_order().to_vec();
     let reps = uncertainty::replicates(
@@ -150,14 +155,14 @@ fn analyse(
         })
         .collect();
 
-    let keyness = keyness::keyness(lexicon, sources, &table, min_count, settings.top);
-    let similarity = similarity::similarity(lexicon, sources, &table);
+    let keyness = keyness::keyness(lexicon, sources, table, min_count, settings.top);
+    let similarity = similarity::similarity(lexicon, sources, table);
     let flags = flags(sources, &keyness, &units);
     Analysis {
-        collocations: collocations::collocations(tally, &table, &ids, min_count, settings.top),
+        collocations: collocations::collocations(tally, table, &ids, min_count, settings.top),
         anchor_collocates: collocations::anchor_collocates(
             tally,
-            &table,
+            table,
             &ids,
             &lexicon.anchor_label,
             min_count,

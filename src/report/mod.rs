@@ -47,6 +47,86 @@ pub struct Report {
     /// Framing analytics: keyness, collocations, the anchor's framing profile,
     /// balance, similarity, uncertainty, evidence.
     pub analysis: Analysis,
+    /// Diagnostics of the word lists: what each term matched, dead terms, overlaps, suggestions.
+    pub lexicon: LexiconDiagnostics,
+}
+
+/// How the anchor and theme word lists behave on this corpus.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Default)]
+pub struct LexiconDiagnostics {
+    /// The anchor (id `anchor`) and then every theme, in config order.
+    pub lists: Vec<ListDiagnostics>,
+    /// Spellings matched by terms of more than one theme.
+    pub overlaps: Vec<Overlap>,
+    /// Frequent content words no theme covers, near the anchor or collocated with a theme's matches.
+    pub suggestions: Vec<Suggestion>,
+}
+
+/// One word list.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct ListDiagnostics {
+    /// `anchor` or the theme id.
+    pub id: String,
+    /// Hits of the list in the corpus.
+    pub hits: u64,
+    /// The term with the most hits, if it has more than half of them (the list is fragile).
+    pub dominant_term: String,
+    /// Share of the list's hits that `dominant_term` has (0 when there is none).
+    pub dominant_share: f64,
+    /// Every term, in config order.
+    pub terms: Vec<TermDiagnostics>,
+}
+
+/// What one term matched.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct TermDiagnostics {
+    /// The term as written.
+    pub term: String,
+    /// Hits credited to the term in the corpus.
+    pub hits: u64,
+    /// Source id -> hits.
+    pub by_source: BTreeMap<String, u64>,
+    /// Matches nothing in the corpus.
+    pub dead: bool,
+    /// The same term (as written, case-insensitive) is also listed in these themes.
+    pub also_in: Vec<String>,
+    /// The spellings it matched (the variant table), most frequent first.
+    pub variants: Vec<Variant>,
+}
+
+/// One spelling a term matched.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct Variant {
+    /// As written in the text.
+    pub spelling: String,
+    /// Matches in the corpus.
+    pub count: u64,
+    /// Source id -> matches.
+    pub by_source: BTreeMap<String, u64>,
+}
+
+/// A spelling counted by several themes.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct Overlap {
+    /// The spelling, lowercased.
+    pub spelling: String,
+    /// `theme:term` that matched it, with the matches each got.
+    pub matched_by: BTreeMap<String, u64>,
+}
+
+/// A word worth adding to a list.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct Suggestion {
+    /// `anchor` (found near the anchor) or the theme id it collocates with.
+    pub list: String,
+    /// The stem.
+    pub stem: String,
+    /// Its most frequent form.
+    pub form: String,
+    /// Co-occurrences with the anchor or with the theme's matched words.
+    pub count: u64,
+    /// log-Dice of that co-occurrence.
+    pub log_dice: f64,
 }
 
 /// Everything derived beyond counts. Each list is sorted as its doc says.

@@ -1,0 +1,312 @@
+//! Lexicon diagnostics: how each word list behaves on this corpus, so the
+//! analyst can fix it. For every list (the anchor, then each theme): each
+//! term's hits per source and the spellings it matched (the variant table),
+//! dead terms, terms listed in several themes, and a dominant term (over half
+//! the list's hits: the theme hangs on one word). Across lists: spellings
+//! that several themes count (overlaps), and suggestions: frequent content
+//! words near the anchor, or strongly collocated with a theme's matches, that
+//! no list covers.
+
+use std::collections::BTreeMap;
+
+use crate::analyze::stats;
+use crate::config::Config;
+use crate::count::{StemTable, Tally};
+use crate::lexicon::{Matcher, ANCHOR_LIST};
+use crate::report::{
+    LexiconDiagnostics, ListDiagnostics, Overlap, Suggestion, TermDiagnostics, Variant,
+};
+
+/// A term with more than this share of its list's hits makes the list fragile.
+const DOMINANT_SHARE: f64 = 0.5;
+/// Suggestions kept per theme (collocates of its matches).
+const SUGGESTIONS_PER_THEME: usize = 5;
+
+/// Diagnoses every list.
+pub fn diagnose(
+    config: &Config,
+    tally: &Tally,
+    ids: &[String],
+    table: &StemTable,
+) -> LexiconDiagnostics {
+    let lexicon = &config.lexicon;
+    let min_count = *config.raw.analysis.min_count.get_ref();
+    let lists: Vec<ListDiagnostics> = (0..lexicon.list_count())
+        .map(|list| list_diagnostics(config, tally, ids, list))
+        .collect();
+    let overlaps = overlaps(&lists[1..]);
+    let matcher = lexicon.matcher(&config.stemmer);
+    let mut suggestions = near_anchor_suggestions(
+        tally,
+        ids,
+        table,
+        &matcher,
+        min_count,
+        config.raw.analysis.top,
+    );
+    suggestions.extend(theme_suggestions(
+        config, tally, ids, table, &matcher, min_count,
+    ));
+    LexiconDiagnostics {
+        lists,
+        overlaps,
+        suggestions,
+    }
+}
+
+fn list_id(config: &Config, list: usize) -> String {
+    if list == ANCHOR_LIST {
+        "anchor".to_string()
+    } else {
+        config.lexicon.themes[list - 1].id.clone()
+    }
+}
+
+fn list_diagnostics(
+    config: &Config,
+    tally: &Tally,
+    ids: &[String],
+    list: usize,
+) -> ListDiagnostics {
+    let terms = &config.lexicon.list(list).terms;
+    let mut rows: Vec<TermDiagnostics> = terms
+        .iter()
+        .map(|t| TermDiagnostics {
+            term: t.written.clone(),
+            hits: 0,
+            by_source: BTreeMap::new(),
+            dead: true,
+            also_in: also_in(config, list, &t.written),
+            variants: Vec::new(),
+        })
+        .collect();
+    let mut variants: Vec<BTreeMap<String, BTreeMap<String, u64>>> =
+        vec![BTreeMap::new(); terms.len()];
+    for (s, id) in ids.iter().enumerate() {
+        let counts = tally.sources.get(s).and_then(|x| x.lists.get(list));
+        for (t, row) in rows.iter_mut().enumerate() {
+            let n = counts.and_then(|l| l.terms.get(t)).copied().unwrap_or(0);
+            row.by_source.insert(id.clone(), n);
+            row.hits += n;
+        }
+        for (term, spelling, n) in tally.matched_forms(s, list) {
+            *variants[term as usize]
+                .entry(spelling)
+                .or_default()
+                .entry(id.clone())
+                .or_insert(0) += n;
+        }
+    }
+    for (row, spellings) in rows.iter_mut().zip(variants) {
+        row.dead = row.hits == 0;
+        row.variants = spellings
+            .into_iter()
+            .map(|(spelling, by_source)| Variant {
+                count: by_source.values().sum(),
+                spelling,
+                by_source,
+            })
+            .collect();
+        row.variants.sort_by(|a, b| {
+            b.count
+                .cmp(&a.count)
+                .then_with(|| a.spelling.cmp(&b.spelling))
+        });
+    }
+    let hits: u64 = rows.iter().map(|r| r.hits).sum();
+    let top = rows
+        .iter()
+        .fold(None, |best: Option<&TermDiagnostics>, r| match best {
+            Some(b) if b.hits >= r.hits => Some(b),
+            _ => Some(r),
+        });
+    let (dominant_term, dominant_share) = match top {
+        Some(t) if hits > 0 && t.hits as f64 / hits as f64 > DOMINANT_SHARE => {
+            (t.term.clone(), t.hits as f64 / hits as f64)
+        }
+        _ => (String::new(), 0.0),
+    };
+    ListDiagnostics {
+        id: list_id(config, list),
+        hits,
+        dominant_term,
+        dominant_share,
+        terms: rows,
+    }
+}
+
+/// Other themes that list the same term (compared case-insensitively).
+fn also_in(config: &Config, list: usize, written: &str) -> Vec<String> {
+    let key = written.to_lowercase();
+    config
+        .lexicon
+        .themes
+        .iter()
+        .enumerate()
+        .filter(|(t, theme)| {
+            t + 1 != list
+                && theme
+                    .terms
+                    .terms
+                    .iter()
+                    .any(|x| x.written.to_lowercase() == key)
+        })
+        .map(|(_, theme)| theme.id.clone())
+        .collect()
+}
+
+/// Spellings (lowercased) that terms of two or more themes matched.
+fn overlaps(themes: &[ListDiagnostics]) -> Vec<Overlap> {
+    let mut by_spelling: BTreeMap<String, BTreeMap<String, u64>> = BTreeMap::new();
+    for theme in themes {
+        for term in &theme.terms {
+            for v in &term.variants {
+                *by_spelling
+                    .entry(v.spelling.to_lowercase())
+                    .or_default()
+                    .entry(format!("{}:{}", theme.id, term.term))
+                    .or_insert(0) += v.count;
+            }
+        }
+    }
+    by_spelling
+        .into_iter()
+        .filter(|(_, by)| {
+            let mut themes: Vec<&str> = by.keys().filter_map(|k| k.split(':').next()).collect();
+            themes.dedup();
+            themes.len() > 1
+        })
+        .map(|(spelling, matched_by)| Overlap {
+            spelling,
+            matched_by,
+        })
+        .collect()
+}
+
+/// Lists whose one-word terms match the form (the anchor is list 0).
+fn covering_lists(matcher: &Matcher, form: &str) -> Vec<u16> {
+    let mut lists: Vec<u16> = matcher
+        .match_word(form)
+        .single
+        .iter()
+        .map(|&(list, _)| list)
+        .collect();
+    lists.dedup();
+    lists
+}
+
+fn form_of(table: &StemTable, stem: &str) -> String {
+    table
+        .stems
+        .binary_search_by(|s| s.as_str().cmp(stem))
+        .map_or_else(|_| stem.to_string(), |i| table.forms[i].clone())
+}
+
+/// Corpus-wide pair-table marginals by stem.
+fn corpus_marginals(tally: &Tally, sources: usize) -> BTreeMap<String, u64> {
+    let mut out = BTreeMap::new();
+    for s in 0..sources {
+        for (stem, n) in tally.pair_marginals(s) {
+            *out.entry(stem).or_insert(0) += n;
+        }
+    }
+    out
+}
+
+fn near_anchor_suggestions(
+    tally: &Tally,
+    ids: &[String],
+    table: &StemTable,
+    matcher: &Matcher,
+    min_count: u64,
+    top: usize,
+) -> Vec<Suggestion> {
+    let mut near: BTreeMap<String, u64> = BTreeMap::new();
+    for s in 0..ids.len() {
+        for (stem, n) in tally.anchor_pair_counts(s) {
+            *near.entry(stem).or_insert(0) += n;
+        }
+    }
+    let anchor_total: u64 = near.values().sum();
+    let marginals = corpus_marginals(tally, ids.len());
+    let mut out: Vec<Suggestion> = near
+        .into_iter()
+        .filter(|(_, n)| *n >= min_count)
+        .map(|(stem, count)| (form_of(table, &stem), stem, count))
+        .filter(|(form, _, _)| covering_lists(matcher, form).is_empty())
+        .map(|(form, stem, count)| {
+            let marginal = marginals.get(&stem).copied().unwrap_or(count).max(count);
+            Suggestion {
+                list: "anchor".into(),
+                log_dice: stats::log_dice(count, anchor_total, marginal),
+                stem,
+                form,
+                count,
+            }
+        })
+        .collect();
+    out.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.stem.cmp(&b.stem)));
+    out.truncate(top);
+    out
+}
+
+fn theme_suggestions(
+    config: &Config,
+    tally: &Tally,
+    ids: &[String],
+    table: &StemTable,
+    matcher: &Matcher,
+    min_count: u64,
+) -> Vec<Suggestion> {
+    let all: Vec<usize> = (0..ids.len()).collect();
+    let (pairs, _) = tally.collocation_table(&all, min_count);
+    let mut coverage: BTreeMap<String, Vec<u16>> = BTreeMap::new();
+    let mut covers = |stem: &str| -> Vec<u16> {
+        coverage
+            .entry(stem.to_string())
+            .or_insert_with(|| covering_lists(matcher, &form_of(table, stem)))
+            .clone()
+    };
+    let mut per_theme: Vec<Vec<Suggestion>> = vec![Vec::new(); config.lexicon.themes.len()];
+    for p in &pairs {
+        let (ca, cb) = (covers(&p.a), covers(&p.b));
+        // (lists covering one side, the other side's stem, marginals of one side and the other, lists covering the other)
+        let sides = [
+            (&ca, &p.b, p.count_a, p.count_b, &cb),
+            (&cb, &p.a, p.count_b, p.count_a, &ca),
+        ];
+        for (covered, other, own_count, other_count, other_lists) in sides {
+            if !other_lists.is_empty() {
+                continue;
+            }
+            for &list in covered.iter().filter(|&&l| l as usize != ANCHOR_LIST) {
+                per_theme[list as usize - 1].push(Suggestion {
+                    list: config.lexicon.themes[list as usize - 1].id.clone(),
+                    stem: other.clone(),
+                    form: form_of(table, other),
+                    count: p.count,
+                    log_dice: stats::log_dice(p.count, own_count, other_count),
+                });
+            }
+        }
+    }
+    per_theme
+        .into_iter()
+        .flat_map(|mut list| {
+            // A stem collocated with several of the theme's words: keep its strongest pair.
+            list.sort_by(|a, b| {
+                a.stem
+                    .cmp(&b.stem)
+                    .then_with(|| b.log_dice.total_cmp(&a.log_dice))
+            });
+            list.dedup_by(|a, b| a.stem == b.stem);
+            list.sort_by(|a, b| {
+                b.log_dice
+                    .total_cmp(&a.log_dice)
+                    .then_with(|| a.stem.cmp(&b.stem))
+            });
+            list.truncate(SUGGESTIONS_PER_THEME);
+            list
+        })
+        .collect()
+}
