@@ -74,13 +74,19 @@ pub fn run(config: &Config, options: &RunOptions) -> Result<RunOutcome> {
     outcome.timings.push(("write json+csv", started.elapsed()));
 
     let started = Instant::now();
-    let charts = report::charts::write_all(
-        report,
-        &config.output_dir.join("charts"),
-        config.chart_scale,
-    )?;
-    outcome.written.extend(charts);
-    outcome.timings.push(("charts", started.elapsed()));
+    let charts = report::charts::render_all(report, config.chart_scale)?;
+    let charts_dir = config.output_dir.join("charts");
+    for chart in &charts {
+        for (ext, bytes) in [("png", chart.png.as_slice()), ("svg", chart.svg.as_bytes())] {
+            let path = charts_dir.join(format!("{}.{ext}", chart.name));
+            report::write::atomic_write(&path, bytes)?;
+            outcome.written.push(path);
+        }
+    }
+    let html_path = config.output_dir.join("index.html");
+    report::write::atomic_write(&html_path, report::html::render(report, &charts).as_bytes())?;
+    outcome.written.push(html_path);
+    outcome.timings.push(("charts+html", started.elapsed()));
     Ok(outcome)
 }
 

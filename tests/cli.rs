@@ -301,3 +301,82 @@ fn check_validates_without_writing_a_report() {
     );
     assert!(!dir.path().join("output/report.json").exists());
 }
+
+#[test]
+fn index_html_is_self_contained_and_escapes_article_text() {
+    let dir = tempfile::tempdir().unwrap();
+    write_fixture(dir.path());
+    fs::write(
+        dir.path().join("input/alpha.txt"),
+        "Trade <script>alert('x')</script> with Russia & the EU.\nWe invest in the Belt and Road.\n",
+    )
+    .unwrap();
+    let out = framescope(dir.path(), &["--quiet"]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let html = fs::read_to_string(dir.path().join("output/index.html")).unwrap();
+    assert!(!html.contains("<script"), "a script tag in index.html");
+    assert!(
+        html.contains("&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;"),
+        "article text not shown literally"
+    );
+    // No external assets: every image is a data URI, nothing is fetched.
+    assert!(
+        !html.contains("src=\"http") && !html.contains("href=\"http") && !html.contains("<link")
+    );
+    let charts: Vec<String> = fs::read_dir(dir.path().join("output/charts"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.ends_with(".png"))
+        .collect();
+    assert!(!charts.is_empty());
+    assert_eq!(
+        html.matches("<img src=\"data:image/png;base64,").count(),
+        charts.len()
+    );
+    for name in &charts {
+        let id = format!("id=\"chart-{}\"", name.trim_end_matches(".png"));
+        assert!(html.contains(&id), "{id} missing");
+    }
+
+    // In a real browser, when one is installed (Debian's chromium): the page
+    // loads, keeps every chart image, and shows the article's markup as text.
+    let Some(browser) = ["/usr/bin/chromium", "/usr/bin/chromium-browser"]
+        .into_iter()
+        .find(|p| Path::new(p).exists())
+    else {
+        eprintln!("skipped the browser check: no chromium installed (apt-get install chromium)");
+        return;
+    };
+    let profile = tempfile::tempdir().unwrap();
+    let page = dir.path().join("output/index.html");
+    let dom = Command::new(browser)
+        .args([
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--no-first-run",
+            &format!("--user-data-dir={}", profile.path().display()),
+            "--dump-dom",
+            &format!("file://{}", page.display()),
+        ])
+        .output()
+        .expect("chromium runs");
+    assert!(
+        dom.status.success(),
+        "chromium failed: {}",
+        text(&dom.stderr)
+    );
+    let dom = text(&dom.stdout);
+    assert_eq!(
+        dom.matches("<img ").count(),
+        charts.len(),
+        "the browser's DOM lost images"
+    );
+    assert!(
+        dom.contains("&lt;script&gt;alert"),
+        "the browser did not show the text literally"
+    );
+}

@@ -5,6 +5,7 @@
 //! every output shows the same numbers.
 
 pub mod charts;
+pub mod html;
 pub mod json;
 pub mod summary;
 pub mod tables;
