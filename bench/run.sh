@@ -165,6 +165,12 @@ for c in $CORPORA; do
     scale=${s#x}
     say "$c $s: warming the page cache"
     find "$input" -type f -exec cat {} + > /dev/null
+    # Reference point from the table: wc -w over the same files.
+    for r in $(seq 1 "$RUNS"); do
+      measure --log "$RES/logs/wc_$c${s}_r$r.log" \
+        --tag corpus=$c --tag size=$s --tag program="wc -w" --tag par=1 --tag run=$r -- \
+        find "$input" -type f ! -name '.*' -exec wc -w {} +
+    done
     for t in $THREADS; do
       out="$WORK/out/fs_$c${s}_t$t"
       for r in $(seq 1 "$RUNS"); do

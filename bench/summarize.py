@@ -96,7 +96,10 @@ def main():
             }
         )
     order = {"bbc": 0, "gutenberg": 1}
-    rows.sort(key=lambda r: (order.get(r["corpus"], 9), r["corpus"], int(r["size"].lstrip("x")), r["program"] != "framescope", r["par"]))
+    programs = {"framescope": 0, "baseline": 1, "wc -w": 2}
+    rows.sort(
+        key=lambda r: (order.get(r["corpus"], 9), r["corpus"], int(r["size"].lstrip("x")), programs.get(r["program"], 9), r["par"])
+    )
     index = {(r["corpus"], r["size"], r["program"], r["par"]): r for r in rows}
 
     out = []
@@ -108,6 +111,8 @@ def main():
         base = index.get((r["corpus"], r["size"], "baseline", r["par"]))
         ratio = f"{base['wall'] / r['wall']:.1f}×" if r["program"] == "framescope" and base else ""
         unit = "thr" if r["program"] == "framescope" else "proc"
+        if r["program"] == "wc -w":
+            unit = ""
         flag = " !" if r["busy"] >= BUSY_LIMIT else ""
         out.append(
             f"| {r['corpus']} {r['size']} ({r['mb']:.1f} MB) | {r['program']} | {r['par']} {unit} | {r['runs']} "
