@@ -27,6 +27,8 @@ pub enum Command {
     Run,
     /// Validate the config and the input folder without running the analysis.
     Check,
+    /// Diagnose the word lists: hits and spellings per term, dead terms, overlaps, suggestions.
+    Lexicon,
     /// Keyword in context: every match of TERM across the sources, with the words around it.
     Kwic {
         /// A lexicon term: a word, `word*`, a phrase, or CAPITALS (same rules as config.toml).

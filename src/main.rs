@@ -10,7 +10,7 @@ use framescope::config::{Config, Overrides};
 use framescope::error::exit_code;
 use framescope::kwic;
 use framescope::pipeline::{self, RunOptions, RunOutcome};
-use framescope::report::summary::headline_table;
+use framescope::report::summary::{headline_table, lexicon_report};
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
@@ -54,6 +54,14 @@ fn run(cli: &Cli) -> anyhow::Result<()> {
                 text.push_str(&format!("would skip {}: {}\n", s.path, s.reason));
             }
             print_text(&text)
+        }
+        Command::Lexicon => {
+            let options = RunOptions {
+                threads: args.threads.map(usize::from),
+                quiet: args.quiet,
+            };
+            let outcome = pipeline::analyse(&config, &options)?;
+            print_text(&lexicon_report(&outcome.report))
         }
         Command::Kwic { term, window } => {
             let corpus = pipeline::discover(&config)?;

@@ -380,3 +380,90 @@ fn index_html_is_self_contained_and_escapes_article_text() {
         "the browser did not show the text literally"
     );
 }
+
+/// Lexicon diagnostics on a fixture built to have one of each problem.
+#[test]
+fn lexicon_diagnostics_find_dead_overlapping_dominant_terms_and_suggest_words() {
+    let dir = tempfile::tempdir().unwrap();
+    fs::write(
+        dir.path().join("config.toml"),
+        r#"
+[anchor]
+label = "mv"
+terms = ["multi-vector*"]
+
+[themes.economy]
+terms = ["trade", "invest*", "GDP"]
+
+[themes.markets]
+terms = ["trad*"]
+"#,
+    )
+    .unwrap();
+    fs::create_dir(dir.path().join("input")).unwrap();
+    // economy: Trade, trading, trade, trade, trade (5 x "trade") + investors (1 x "invest*"):
+    // "trade" has 5/6 = 83% > 50%: dominant. GDP: dead. "trad*" (markets) matches the same
+    // five words: overlap. "balance" stands next to the anchor 3 times and no theme covers it.
+    fs::write(
+        dir.path().join("input/a.txt"),
+        "Trade grows. The multi-vector balance works. The multi-vector balance holds.\n\
+         A multi-vector balance again. Investors like trading. We trade, trade and trade.",
+    )
+    .unwrap();
+    let out = framescope(dir.path(), &["--quiet"]);
+    let report = report_of(&out, &dir.path().join("output"));
+    let lists = report["lexicon"]["lists"].as_array().unwrap();
+    let economy = lists.iter().find(|l| l["id"] == "economy").unwrap();
+    assert_eq!(economy["hits"], 6);
+    assert_eq!(economy["dominant_term"], "trade");
+    let term = |name: &str| {
+        economy["terms"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|t| t["term"] == name)
+            .unwrap()
+            .clone()
+    };
+    assert_eq!(term("GDP")["dead"], true);
+    assert_eq!(term("trade")["hits"], 5);
+    assert_eq!(term("trade")["by_source"]["a"], 5);
+    let spellings: Vec<(String, u64)> = term("trade")["variants"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| {
+            (
+                v["spelling"].as_str().unwrap().to_string(),
+                v["count"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        spellings,
+        vec![
+            ("trade".to_string(), 3),
+            ("Trade".to_string(), 1),
+            ("trading".to_string(), 1)
+        ]
+    );
+    let overlaps = report["lexicon"]["overlaps"].as_array().unwrap();
+    let trade = overlaps.iter().find(|o| o["spelling"] == "trade").unwrap();
+    assert_eq!(trade["matched_by"]["economy:trade"], 4);
+    assert_eq!(trade["matched_by"]["markets:trad*"], 4);
+    let suggestions = report["lexicon"]["suggestions"].as_array().unwrap();
+    let balance = suggestions
+        .iter()
+        .find(|s| s["list"] == "anchor" && s["form"] == "balance")
+        .unwrap();
+    assert_eq!(balance["count"], 3);
+    // The text command shows the same.
+    let out = framescope(dir.path(), &["lexicon", "--quiet"]);
+    let stdout = text(&out.stdout);
+    assert!(
+        stdout.contains("FRAGILE: \"trade\" has 83% of the hits"),
+        "{stdout}"
+    );
+    assert!(stdout.contains("DEAD"), "{stdout}");
+    assert!(stdout.contains("balance"), "{stdout}");
+}

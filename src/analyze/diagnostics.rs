@@ -120,8 +120,11 @@ fn list_diagnostics(
             Some(b) if b.hits >= r.hits => Some(b),
             _ => Some(r),
         });
+    // A theme resting on one of its words is fragile; the anchor is one
+    // concept by design, and a one-term list has nothing to compare.
+    let comparable = list != ANCHOR_LIST && terms.len() > 1 && hits > 0;
     let (dominant_term, dominant_share) = match top {
-        Some(t) if hits > 0 && t.hits as f64 / hits as f64 > DOMINANT_SHARE => {
+        Some(t) if comparable && t.hits as f64 / hits as f64 > DOMINANT_SHARE => {
             (t.term.clone(), t.hits as f64 / hits as f64)
         }
         _ => (String::new(), 0.0),

@@ -76,3 +76,90 @@ mod tests {
         assert_eq!(shorten("connectivity", 9).chars().count(), 9);
     }
 }
+
+/// The lexicon diagnostics as text: per list, each term's hits by source and
+/// the spellings it matched; dead and dominant terms; overlaps; suggestions.
+pub fn lexicon_report(report: &Report) -> String {
+    let mut out = String::new();
+    let l = &report.lexicon;
+    for list in &l.lists {
+        let _ = write!(out, "{} ({} hits)", list.id, list.hits);
+        if !list.dominant_term.is_empty() {
+            let _ = write!(
+                out,
+                "  FRAGILE: {:?} has {:.0}% of the hits",
+                list.dominant_term,
+                list.dominant_share * 100.0
+            );
+        }
+        out.push('\n');
+        for t in &list.terms {
+            if t.dead {
+                let _ = writeln!(
+                    out,
+                    "  {:<24} {:>6}  DEAD: matches nothing",
+                    shorten(&t.term, 24),
+                    0
+                );
+                continue;
+            }
+            let by: Vec<String> = t
+                .by_source
+                .iter()
+                .filter(|(_, n)| **n > 0)
+                .map(|(s, n)| format!("{} {n}", shorten(s, 12)))
+                .collect();
+            let spellings: Vec<String> = t
+                .variants
+                .iter()
+                .take(6)
+                .map(|v| format!("{} {}", v.spelling, v.count))
+                .collect();
+            let _ = writeln!(
+                out,
+                "  {:<24} {:>6}  {}",
+                shorten(&t.term, 24),
+                t.hits,
+                by.join(", ")
+            );
+            let _ = writeln!(
+                out,
+                "  {:<24} {:>6}  spellings: {}",
+                "",
+                "",
+                spellings.join(", ")
+            );
+            if !t.also_in.is_empty() {
+                let _ = writeln!(
+                    out,
+                    "  {:<24} {:>6}  also listed in: {}",
+                    "",
+                    "",
+                    t.also_in.join(", ")
+                );
+            }
+        }
+    }
+    if !l.overlaps.is_empty() {
+        out.push_str("\nSpellings counted by more than one theme:\n");
+        for o in &l.overlaps {
+            let by: Vec<String> = o
+                .matched_by
+                .iter()
+                .map(|(k, n)| format!("{k} {n}"))
+                .collect();
+            let _ = writeln!(out, "  {:<24} {}", o.spelling, by.join(", "));
+        }
+    }
+    if !l.suggestions.is_empty() {
+        out.push_str("\nWords no list covers (co-occurrences, log-Dice), candidates to add:\n");
+        for s in &l.suggestions {
+            let _ = writeln!(
+                out,
+                "  {:<16} {:<20} {:>5} {:>6.1}",
+                s.list, s.form, s.count, s.log_dice
+            );
+        }
+    }
+    out
+}
