@@ -65,18 +65,6 @@ pub fn shorten(text: &str, width: usize) -> String {
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn shorten_marks_the_cut() {
-        assert_eq!(shorten("economy", 9), "economy");
-        assert_eq!(shorten("connectivity", 9), "connecti…");
-        assert_eq!(shorten("connectivity", 9).chars().count(), 9);
-    }
-}
-
 /// The lexicon diagnostics as text: per list, each term's hits by source and
 /// the spellings it matched; dead and dominant terms; overlaps; suggestions.
 pub fn lexicon_report(report: &Report) -> String {
@@ -162,4 +150,16 @@ pub fn lexicon_report(report: &Report) -> String {
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn shorten_marks_the_cut() {
+        assert_eq!(shorten("economy", 9), "economy");
+        assert_eq!(shorten("connectivity", 9), "connecti…");
+        assert_eq!(shorten("connectivity", 9).chars().count(), 9);
+    }
 }
