@@ -233,13 +233,13 @@ pub struct StemTable {
     pub counts: Vec<Vec<u64>>,
 }
 
-/// A co-occurring pair with the marginals of its pair table.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// A co-occurring pair with the marginals of its pair table (stems as ids of the tally).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct PairStats {
     /// Alphabetically first stem.
-    pub a: String,
+    pub a: u32,
     /// The other stem.
-    pub b: String,
+    pub b: u32,
     /// Co-occurrences.
     pub count: u64,
     /// Co-occurrences of `a` with any stem.
@@ -486,16 +486,10 @@ impl Tally {
     }
 
     /// Pairs with at least `min_count` co-occurrences in the given sources,
-    /// with their pair-table marginals, and the table's total.
+    /// with their pair-table marginals, and the table's total. Stems are ids:
+    /// read them with [`Tally::stem_text`].
     pub fn collocation_table(&self, sources: &[usize], min_count: u64) -> (Vec<PairStats>, u64) {
-        let mut sum: FxHashMap<u64, u64> = FxHashMap::default();
-        for &s in sources {
-            if let Some(src) = self.sources.get(s) {
-                for (&k, &n) in &src.pairs {
-                    *sum.entry(k).or_insert(0) += n;
-                }
-            }
-        }
+        let sum = self.summed_pairs(sources);
         let mut marginal: FxHashMap<u32, u64> = FxHashMap::default();
         let mut total = 0;
         for (&k, &n) in &sum {
@@ -508,36 +502,45 @@ impl Tally {
             .filter(|&(_, n)| n >= min_count)
             .map(|(k, n)| {
                 let (x, y) = ((k >> 32) as u32, k as u32);
-                let (x, y) = if self.stem(x) <= self.stem(y) {
+                let (a, b) = if self.stem(x) <= self.stem(y) {
                     (x, y)
                 } else {
                     (y, x)
                 };
                 PairStats {
-                    a: self.stem(x).to_string(),
-                    b: self.stem(y).to_string(),
+                    a,
+                    b,
                     count: n,
-                    count_a: marginal[&x],
-                    count_b: marginal[&y],
+                    count_a: marginal[&a],
+                    count_b: marginal[&b],
                 }
             })
             .collect();
         (pairs, total)
     }
 
-    /// Pair-table marginal of every stem in a source: co-occurrences with anything.
-    pub fn pair_marginals(&self, source: usize) -> FxHashMap<String, u64> {
+    /// The text of a stem id from this tally.
+    pub fn stem_text(&self, id: u32) -> &str {
+        self.stem(id)
+    }
+
+    /// Pair-table marginal of every stem (by id) in the given sources: co-occurrences with anything.
+    pub fn pair_marginals(&self, sources: &[usize]) -> FxHashMap<u32, u64> {
         let mut marginal: FxHashMap<u32, u64> = FxHashMap::default();
-        if let Some(src) = self.sources.get(source) {
+        for src in sources.iter().filter_map(|&s| self.sources.get(s)) {
             for (&k, &n) in &src.pairs {
                 *marginal.entry((k >> 32) as u32).or_insert(0) += n;
                 *marginal.entry(k as u32).or_insert(0) += n;
             }
         }
         marginal
-            .into_iter()
-            .map(|(id, n)| (self.stem(id).to_string(), n))
-            .collect()
+    }
+
+    /// Stem ids co-occurring with the anchor in a source, with counts (any order).
+    pub fn anchor_pairs(&self, source: usize) -> Vec<(u32, u64)> {
+        self.sources.get(source).map_or_else(Vec::new, |src| {
+            src.anchor_pairs.iter().map(|(&id, &n)| (id, n)).collect()
+        })
     }
 
     /// Stem ids are local; this gives (stem, co-occurrences with the anchor)
@@ -608,22 +611,24 @@ impl Tally {
         out
     }
 
-    /// Co-occurrence pairs (a < b alphabetically, count) summed over the given
-    /// sources, sorted by count desc then a, b asc.
-    pub fn pair_counts(&self, sources: &[usize]) -> Vec<(String, String, u64)> {
-        let mut sum: FxHashMap<u64, u64> = FxHashMap::default();
-        for &s in sources {
-            if let Some(src) = self.sources.get(s) {
-                for (&k, &n) in &src.pairs {
-                    *sum.entry(k).or_insert(0) += n;
-                }
-            }
-        }
+    /// The `top` most frequent co-occurrence pairs (a < b alphabetically,
+    /// count) summed over the given sources, sorted by count desc then a, b.
+    /// Only the pairs that can make the list are turned into strings.
+    pub fn pair_counts(&self, sources: &[usize], top: usize) -> Vec<(String, String, u64)> {
+        let sum = self.summed_pairs(sources);
+        let mut counts: Vec<u64> = sum.values().copied().collect();
+        let threshold = if top == 0 {
+            return Vec::new();
+        } else if counts.len() > top {
+            *counts.select_nth_unstable_by(top - 1, |a, b| b.cmp(a)).1
+        } else {
+            0
+        };
         let mut out: Vec<(String, String, u64)> = sum
             .into_iter()
+            .filter(|&(_, n)| n >= threshold)
             .map(|(k, n)| {
-                let (x, y) = (self.stem((k >> 32) as u32), self.stem(k as u32));
-                let (a, b) = if x <= y { (x, y) } else { (y, x) };
+                let (a, b) = self.ordered_pair(k);
                 (a.to_string(), b.to_string(), n)
             })
             .collect();
@@ -632,7 +637,37 @@ impl Tally {
                 .then_with(|| a.0.cmp(&b.0))
                 .then_with(|| a.1.cmp(&b.1))
         });
+        out.truncate(top);
         out
+    }
+
+    /// The two stems of a pair key, alphabetically.
+    fn ordered_pair(&self, key: u64) -> (&str, &str) {
+        let (x, y) = (self.stem((key >> 32) as u32), self.stem(key as u32));
+        if x <= y {
+            (x, y)
+        } else {
+            (y, x)
+        }
+    }
+
+    /// Pair counts of the given sources added up.
+    fn summed_pairs(&self, sources: &[usize]) -> FxHashMap<u64, u64> {
+        let present: Vec<&SourceTally> = sources
+            .iter()
+            .filter_map(|&s| self.sources.get(s))
+            .collect();
+        if let [only] = present.as_slice() {
+            return only.pairs.clone();
+        }
+        let mut sum: FxHashMap<u64, u64> = FxHashMap::default();
+        for src in present {
+            sum.reserve(src.pairs.len());
+            for (&k, &n) in &src.pairs {
+                *sum.entry(k).or_insert(0) += n;
+            }
+        }
+        sum
     }
 
     /// Number of distinct stems with a count in the given sources.
@@ -917,11 +952,11 @@ mod tests {
         let mut t = Tally::default();
         t.add_document(&a, 0, 0, "alpha beta. gamma delta");
         // "beta. gamma" continues the sentence (lower case), "alpha beta.\nGamma" would not.
-        assert_eq!(t.pair_counts(&[0]).len(), 6);
+        assert_eq!(t.pair_counts(&[0], 100).len(), 6);
         let mut t = Tally::default();
         t.add_document(&a, 0, 0, "alpha beta.\nGamma delta");
         assert_eq!(
-            t.pair_counts(&[0]),
+            t.pair_counts(&[0], 100),
             vec![
                 ("alpha".into(), "beta".into(), 1),
                 ("delta".into(), "gamma".into(), 1)
@@ -959,7 +994,7 @@ mod tests {
         let merged = right.merge(left);
         for s in [0, 1] {
             assert_eq!(merged.term_counts(&[s]), one.term_counts(&[s]));
-            assert_eq!(merged.pair_counts(&[s]), one.pair_counts(&[s]));
+            assert_eq!(merged.pair_counts(&[s], 100), one.pair_counts(&[s], 100));
             for (m, o) in merged.sources[s].lists.iter().zip(&one.sources[s].lists) {
                 assert_eq!((m.hits, &m.terms), (o.hits, &o.terms));
             }

@@ -12,6 +12,8 @@
 //! - PDF-style wrapped lines are joined, a word hyphenated across a line
 //!   break is rejoined, and a heading stays its own sentence.
 
+use std::borrow::Cow;
+
 use unicode_normalization::{is_nfc_quick, IsNormalized, UnicodeNormalization};
 
 /// A boilerplate line: the whole (trimmed, case-folded) line, or its start when written with a trailing `*`.
@@ -68,7 +70,8 @@ const SHORT_LINE_FRACTION: f64 = 0.6;
 pub fn normalize(raw: &str, boilerplate: &[LinePattern]) -> String {
     let folded = fold_characters(raw);
     let lines: Vec<&str> = folded.split('\n').map(str::trim).collect();
-    let mut kept: Vec<Option<String>> = Vec::with_capacity(lines.len());
+    let mut kept: Vec<Option<Cow<str>>> = Vec::with_capacity(lines.len());
+    let longest_pattern = boilerplate.iter().map(|p| p.text.len()).max().unwrap_or(0);
     for line in lines {
         if line.is_empty() {
             kept.push(None);
@@ -77,7 +80,8 @@ pub fn normalize(raw: &str, boilerplate: &[LinePattern]) -> String {
         if is_page_number(line) {
             continue;
         }
-        if boilerplate.iter().any(|p| p.matches(&fold_line(line))) {
+        // A prefix pattern can match a longer line, so compare the line's start.
+        if !boilerplate.is_empty() && is_boilerplate(line, boilerplate, longest_pattern) {
             kept.push(None);
             continue;
         }
@@ -164,9 +168,27 @@ fn is_url_or_email(chunk: &str) -> bool {
     false
 }
 
-fn remove_urls_and_emails(line: &str) -> String {
+fn is_boilerplate(line: &str, patterns: &[LinePattern], longest_pattern: usize) -> bool {
+    // Folding costs an allocation: only lines that could be that short are
+    // folded whole; longer lines can only match a prefix pattern.
+    let cut = line
+        .char_indices()
+        .nth(4 * longest_pattern + 8)
+        .map_or(line, |(i, _)| &line[..i]);
+    let whole = cut.len() == line.len();
+    let folded = fold_line(cut);
+    patterns.iter().any(|p| {
+        if whole {
+            p.matches(&folded)
+        } else {
+            p.prefix && folded.starts_with(&p.text)
+        }
+    })
+}
+
+fn remove_urls_and_emails(line: &str) -> Cow<'_, str> {
     if !line.contains("://") && !line.contains('@') && !line.contains("www.") {
-        return line.to_string();
+        return Cow::Borrowed(line);
     }
     let mut out = String::with_capacity(line.len());
     for chunk in line.split(' ') {
@@ -185,12 +207,12 @@ fn remove_urls_and_emails(line: &str) -> String {
         out.push(' ');
     }
     out.truncate(out.trim_end().len());
-    out
+    Cow::Owned(out)
 }
 
 /// Joins the kept lines (None = blank or boilerplate) into text where `\n`
 /// marks a hard sentence break.
-fn join_lines(lines: &[Option<String>]) -> String {
+fn join_lines(lines: &[Option<Cow<str>>]) -> String {
     let mut lengths: Vec<usize> = lines.iter().flatten().map(|l| l.chars().count()).collect();
     lengths.sort_unstable();
     let width = lengths.get(lengths.len() * 9 / 10).copied().unwrap_or(0);

@@ -8,7 +8,7 @@ use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result};
-use indicatif::{ParallelProgressIterator, ProgressBar, ProgressStyle};
+use indicatif::{ProgressBar, ProgressStyle};
 use rayon::prelude::*;
 
 use crate::analyze::build_report;
@@ -39,6 +39,9 @@ pub struct RunOutcome {
     /// Wall time of each stage, in order.
     pub timings: Vec<(&'static str, Duration)>,
 }
+
+/// Document chunks per worker thread in the counting stage.
+const CHUNKS_PER_THREAD: usize = 4;
 
 /// Per-worker result of the counting stage.
 #[derive(Default)]
@@ -233,11 +236,20 @@ fn count_corpus(config: &Config, corpus: &Corpus, quiet: bool) -> Partial {
         })
         .collect();
     let bar = progress_bar(documents.len() as u64, "counting", quiet);
+    // Each tally memoises every distinct word it meets (stem, stopword,
+    // lexicon matches) and merging tallies re-maps their vocabularies, so a
+    // few large chunks per thread beat rayon's fine-grained splitting; several
+    // chunks per thread still balance uneven document sizes.
+    let chunks = rayon::current_num_threads() * CHUNKS_PER_THREAD;
+    let chunk_len = documents.len().div_ceil(chunks).max(1);
     let partial = documents
-        .par_iter()
-        .progress_with(bar.clone())
-        .fold(Partial::default, |mut partial, &(s, d, doc)| {
-            count_document(&analyzer, &mut partial, s, &corpus.sources[s].id, d, doc);
+        .par_chunks(chunk_len)
+        .map(|chunk| {
+            let mut partial = Partial::default();
+            for &(s, d, doc) in chunk {
+                count_document(&analyzer, &mut partial, s, &corpus.sources[s].id, d, doc);
+                bar.inc(1);
+            }
             partial
         })
         .reduce(Partial::default, Partial::merge);

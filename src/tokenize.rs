@@ -230,8 +230,13 @@ fn sentence_continues_after(bytes: &[u8], mut i: usize) -> Option<()> {
     if i >= bytes.len() {
         return None;
     }
-    let text = std::str::from_utf8(&bytes[i..]).ok()?;
-    match text.chars().next() {
+    // Decode only the next character (at most 4 bytes): validating the whole
+    // rest of the text here made long documents quadratic.
+    let end = (i + 4).min(bytes.len());
+    let next = (i + 1..=end)
+        .find_map(|e| std::str::from_utf8(&bytes[i..e]).ok())
+        .and_then(|s| s.chars().next());
+    match next {
         Some(c) if c.is_lowercase() => Some(()),
         _ => None,
     }

@@ -5,6 +5,11 @@
 //! `count_a` and `count_b` are the pair-table marginals (co-occurrences of
 //! each stem with anything) and `total` is the table's sum, so the three
 //! scores are computed from one consistent 2x2 table.
+//!
+//! Large corpora have millions of pairs: they are scored as ids and numbers,
+//! the best `top` are selected, and only those become strings.
+
+use std::cmp::Ordering;
 
 use crate::analyze::stats;
 use crate::count::{StemTable, Tally};
@@ -28,6 +33,16 @@ pub fn collocations(
     out
 }
 
+/// A pair scored, stems still as ids.
+struct Candidate {
+    a: u32,
+    b: u32,
+    count: u64,
+    count_a: u64,
+    count_b: u64,
+    log_dice: f64,
+}
+
 fn scored(
     tally: &Tally,
     table: &StemTable,
@@ -37,23 +52,35 @@ fn scored(
     top: usize,
 ) -> SourceCollocations {
     let (pairs, total) = tally.collocation_table(sources, min_count);
-    let rows = pairs
+    let candidates = pairs
         .into_iter()
-        .map(|p| {
-            score(
-                p.a,
-                p.b.clone(),
-                form_of(table, &p.b),
-                p.count,
-                p.count_a,
-                p.count_b,
-                total,
-            )
+        .map(|p| Candidate {
+            a: p.a,
+            b: p.b,
+            count: p.count,
+            count_a: p.count_a,
+            count_b: p.count_b,
+            log_dice: stats::log_dice(p.count, p.count_a, p.count_b),
         })
         .collect();
+    let best = best(tally, candidates, top);
     SourceCollocations {
         source: id.to_string(),
-        pairs: best(rows, top),
+        pairs: best
+            .into_iter()
+            .map(|c| {
+                let b = tally.stem_text(c.b);
+                score(
+                    tally.stem_text(c.a).to_string(),
+                    b.to_string(),
+                    form_of(table, b),
+                    c.count,
+                    c.count_a,
+                    c.count_b,
+                    total,
+                )
+            })
+            .collect(),
     }
 }
 
@@ -70,36 +97,50 @@ pub fn anchor_collocates(
         .iter()
         .enumerate()
         .map(|(s, id)| {
-            let near = tally.anchor_pair_counts(s);
+            let near = tally.anchor_pairs(s);
             let count_anchor: u64 = near.iter().map(|(_, n)| n).sum();
-            let marginals = tally.pair_marginals(s);
+            let marginals = tally.pair_marginals(&[s]);
             let total: u64 = marginals.values().sum::<u64>() / 2;
-            let rows = near
+            let candidates = near
                 .into_iter()
-                .filter(|(_, n)| *n >= min_count)
+                .filter(|&(_, n)| n >= min_count)
                 .map(|(stem, n)| {
                     let count_b = marginals.get(&stem).copied().unwrap_or(n).max(n);
-                    let form = form_of(table, &stem);
+                    Candidate {
+                        a: u32::MAX,
+                        b: stem,
+                        count: n,
+                        count_a: count_anchor,
+                        count_b,
+                        log_dice: stats::log_dice(n, count_anchor, count_b),
+                    }
+                })
+                .collect();
+            let pairs = best(tally, candidates, top)
+                .into_iter()
+                .map(|c| {
+                    let b = tally.stem_text(c.b);
                     score(
                         anchor.to_string(),
-                        stem,
-                        form,
-                        n,
-                        count_anchor,
-                        count_b,
+                        b.to_string(),
+                        form_of(table, b),
+                        c.count,
+                        c.count_a,
+                        c.count_b,
                         total.max(count_anchor),
                     )
                 })
                 .collect();
             SourceCollocations {
                 source: id.clone(),
-                pairs: best(rows, top),
+                pairs,
             }
         })
         .collect()
 }
 
-fn form_of(table: &StemTable, stem: &str) -> String {
+/// The most frequent form of a stem (the stem itself if unknown).
+pub fn form_of(table: &StemTable, stem: &str) -> String {
     table
         .stems
         .binary_search_by(|s| s.as_str().cmp(stem))
@@ -129,15 +170,30 @@ fn score(
     }
 }
 
-/// Sorted by log-Dice desc, count desc, a, b; cut to `top`.
-fn best(mut rows: Vec<Collocation>, top: usize) -> Vec<Collocation> {
-    rows.sort_by(|x, y| {
+/// Best first: log-Dice desc, count desc, then stems a, b alphabetically (a
+/// total order, so the selection is deterministic). Only `top` survive.
+fn best(tally: &Tally, mut candidates: Vec<Candidate>, top: usize) -> Vec<Candidate> {
+    let text = |id: u32| {
+        if id == u32::MAX {
+            ""
+        } else {
+            tally.stem_text(id)
+        }
+    };
+    let order = |x: &Candidate, y: &Candidate| -> Ordering {
         y.log_dice
             .total_cmp(&x.log_dice)
             .then_with(|| y.count.cmp(&x.count))
-            .then_with(|| x.a.cmp(&y.a))
-            .then_with(|| x.b.cmp(&y.b))
-    });
-    rows.truncate(top);
-    rows
+            .then_with(|| text(x.a).cmp(text(y.a)))
+            .then_with(|| text(x.b).cmp(text(y.b)))
+    };
+    if top == 0 {
+        return Vec::new();
+    }
+    if candidates.len() > top {
+        candidates.select_nth_unstable_by(top - 1, order);
+        candidates.truncate(top);
+    }
+    candidates.sort_by(order);
+    candidates
 }

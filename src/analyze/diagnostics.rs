@@ -9,6 +9,9 @@
 
 use std::collections::BTreeMap;
 
+use rustc_hash::FxHashMap;
+
+use crate::analyze::collocations::form_of;
 use crate::analyze::stats;
 use crate::config::Config;
 use crate::count::{StemTable, Tally};
@@ -198,24 +201,6 @@ fn covering_lists(matcher: &Matcher, form: &str) -> Vec<u16> {
     lists
 }
 
-fn form_of(table: &StemTable, stem: &str) -> String {
-    table
-        .stems
-        .binary_search_by(|s| s.as_str().cmp(stem))
-        .map_or_else(|_| stem.to_string(), |i| table.forms[i].clone())
-}
-
-/// Corpus-wide pair-table marginals by stem.
-fn corpus_marginals(tally: &Tally, sources: usize) -> BTreeMap<String, u64> {
-    let mut out = BTreeMap::new();
-    for s in 0..sources {
-        for (stem, n) in tally.pair_marginals(s) {
-            *out.entry(stem).or_insert(0) += n;
-        }
-    }
-    out
-}
-
 fn near_anchor_suggestions(
     tally: &Tally,
     ids: &[String],
@@ -224,28 +209,32 @@ fn near_anchor_suggestions(
     min_count: u64,
     top: usize,
 ) -> Vec<Suggestion> {
-    let mut near: BTreeMap<String, u64> = BTreeMap::new();
-    for s in 0..ids.len() {
-        for (stem, n) in tally.anchor_pair_counts(s) {
+    let all: Vec<usize> = (0..ids.len()).collect();
+    let mut near: FxHashMap<u32, u64> = FxHashMap::default();
+    for s in &all {
+        for (stem, n) in tally.anchor_pairs(*s) {
             *near.entry(stem).or_insert(0) += n;
         }
     }
     let anchor_total: u64 = near.values().sum();
-    let marginals = corpus_marginals(tally, ids.len());
+    let marginals = tally.pair_marginals(&all);
     let mut out: Vec<Suggestion> = near
         .into_iter()
-        .filter(|(_, n)| *n >= min_count)
-        .map(|(stem, count)| (form_of(table, &stem), stem, count))
-        .filter(|(form, _, _)| covering_lists(matcher, form).is_empty())
-        .map(|(form, stem, count)| {
-            let marginal = marginals.get(&stem).copied().unwrap_or(count).max(count);
-            Suggestion {
+        .filter(|&(_, n)| n >= min_count)
+        .filter_map(|(id, count)| {
+            let stem = tally.stem_text(id);
+            let form = form_of(table, stem);
+            if !covering_lists(matcher, &form).is_empty() {
+                return None;
+            }
+            let marginal = marginals.get(&id).copied().unwrap_or(count).max(count);
+            Some(Suggestion {
                 list: "anchor".into(),
                 log_dice: stats::log_dice(count, anchor_total, marginal),
-                stem,
+                stem: stem.to_string(),
                 form,
                 count,
-            }
+            })
         })
         .collect();
     out.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.stem.cmp(&b.stem)));
@@ -263,46 +252,58 @@ fn theme_suggestions(
 ) -> Vec<Suggestion> {
     let all: Vec<usize> = (0..ids.len()).collect();
     let (pairs, _) = tally.collocation_table(&all, min_count);
-    let mut coverage: BTreeMap<String, Vec<u16>> = BTreeMap::new();
-    let mut covers = |stem: &str| -> Vec<u16> {
-        coverage
-            .entry(stem.to_string())
-            .or_insert_with(|| covering_lists(matcher, &form_of(table, stem)))
-            .clone()
-    };
-    let mut per_theme: Vec<Vec<Suggestion>> = vec![Vec::new(); config.lexicon.themes.len()];
+    // Which lists cover each stem, decided once per stem on its usual form.
+    let mut coverage: FxHashMap<u32, Vec<u16>> = FxHashMap::default();
     for p in &pairs {
-        let (ca, cb) = (covers(&p.a), covers(&p.b));
-        // (lists covering one side, the other side's stem, marginals of one side and the other, lists covering the other)
+        for id in [p.a, p.b] {
+            coverage
+                .entry(id)
+                .or_insert_with(|| covering_lists(matcher, &form_of(table, tally.stem_text(id))));
+        }
+    }
+    // Per theme: stem id -> (best log-Dice, its count).
+    let mut per_theme: Vec<FxHashMap<u32, (f64, u64)>> =
+        vec![FxHashMap::default(); config.lexicon.themes.len()];
+    for p in &pairs {
         let sides = [
-            (&ca, &p.b, p.count_a, p.count_b, &cb),
-            (&cb, &p.a, p.count_b, p.count_a, &ca),
+            (p.a, p.count_a, p.b, p.count_b),
+            (p.b, p.count_b, p.a, p.count_a),
         ];
-        for (covered, other, own_count, other_count, other_lists) in sides {
-            if !other_lists.is_empty() {
+        for (covered, covered_count, other, other_count) in sides {
+            if !coverage[&other].is_empty() {
                 continue;
             }
-            for &list in covered.iter().filter(|&&l| l as usize != ANCHOR_LIST) {
-                per_theme[list as usize - 1].push(Suggestion {
-                    list: config.lexicon.themes[list as usize - 1].id.clone(),
-                    stem: other.clone(),
-                    form: form_of(table, other),
-                    count: p.count,
-                    log_dice: stats::log_dice(p.count, own_count, other_count),
-                });
+            let dice = stats::log_dice(p.count, covered_count, other_count);
+            for &list in coverage[&covered]
+                .iter()
+                .filter(|&&l| l as usize != ANCHOR_LIST)
+            {
+                let entry = per_theme[list as usize - 1]
+                    .entry(other)
+                    .or_insert((dice, p.count));
+                if dice > entry.0 {
+                    *entry = (dice, p.count);
+                }
             }
         }
     }
     per_theme
         .into_iter()
-        .flat_map(|mut list| {
-            // A stem collocated with several of the theme's words: keep its strongest pair.
-            list.sort_by(|a, b| {
-                a.stem
-                    .cmp(&b.stem)
-                    .then_with(|| b.log_dice.total_cmp(&a.log_dice))
-            });
-            list.dedup_by(|a, b| a.stem == b.stem);
+        .enumerate()
+        .flat_map(|(t, found)| {
+            let mut list: Vec<Suggestion> = found
+                .into_iter()
+                .map(|(id, (log_dice, count))| {
+                    let stem = tally.stem_text(id);
+                    Suggestion {
+                        list: config.lexicon.themes[t].id.clone(),
+                        stem: stem.to_string(),
+                        form: form_of(table, stem),
+                        count,
+                        log_dice,
+                    }
+                })
+                .collect();
             list.sort_by(|a, b| {
                 b.log_dice
                     .total_cmp(&a.log_dice)

@@ -54,8 +54,7 @@ pub fn build_report(
     }
     let all: Vec<usize> = (0..corpus.sources.len()).collect();
     let sum = |f: fn(&SourceReport) -> u64| sources.iter().map(f).sum::<u64>();
-    let mut top_pairs = tally.pair_counts(&all);
-    top_pairs.truncate(config.raw.report.top_pairs);
+    let top_pairs = tally.pair_counts(&all, config.raw.report.top_pairs);
     let corpus_report = CorpusReport {
         documents: sum(|s| s.documents),
         words: sum(|s| s.words),

@@ -68,7 +68,7 @@ pub fn render(report: &Report, charts: &[RenderedChart]) -> String {
     let _ = writeln!(h, "<h2>Charts</h2>");
     for chart in charts {
         let png = base64::engine::general_purpose::STANDARD.encode(&chart.png);
-        let name: &str = chart.name;
+        let name: &str = &chart.name;
         let _ = writeln!(
             h,
             "<figure id=\"chart-{name}\"><img src=\"data:image/png;base64,{png}\" alt=\"chart {name}\"><figcaption><b>{name}</b> — {cap} <small>(also charts/{name}.png and .svg)</small></figcaption></figure>",
@@ -449,7 +449,7 @@ mod tests {
     #[test]
     fn marks_are_escaped_piecewise() {
         assert_eq!(
-            marked("a <b> trade & c", &[[8, 13]]),
+            marked("a <b> trade & c", &[[6, 11]]),
             "a &lt;b&gt; <mark>trade</mark> &amp; c"
         );
         // A mark that would split a character is ignored, never a panic.

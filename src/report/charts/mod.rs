@@ -2,34 +2,43 @@
 //! and rasterised to PNG (resvg) with the embedded DejaVu Sans, so output is
 //! identical on every machine and needs no system fonts.
 //!
-//! Every chart colours a source by its index in `report.sources`, so a source
-//! has the same colour everywhere. Which charts exist depends only on the
+//! Every chart that colours by source colours a source by its index in
+//! `report.sources`, so a source has the same colour everywhere; the stacked
+//! bars of `framing_profile*` and `vector_balance` colour by theme instead,
+//! with a palette of their own. Which charts exist depends only on the
 //! report's shape (sources, themes, groups, anchor terms), never on values:
-//! an all-zero report renders the same set of files.
+//! an all-zero report renders the same set of files, with notes where there
+//! is nothing to draw.
 
+mod anchor_collocates;
 mod anchor_mentions;
+mod framing_profile;
+mod keyness;
 mod render;
+mod similarity;
+mod stacked;
 mod style;
 mod theme_emphasis;
 mod theme_heatmap;
 mod top_terms;
+mod vector_balance;
 
 #[cfg(test)]
 mod fixtures;
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
-use std::sync::{Mutex, OnceLock};
 
 use anyhow::{Context, Result};
 
 use crate::report::write::atomic_write;
 use crate::report::Report;
+use similarity::Measure;
 
 /// One chart, in both formats.
 pub struct RenderedChart {
     /// File name stem, e.g. `theme_emphasis` or `theme_heatmap_frames`.
-    pub name: &'static str,
+    pub name: String,
     /// The chart as SVG (vector, publication quality).
     pub svg: String,
     /// The same chart as PNG, `scale` × the SVG's pixel size.
@@ -50,41 +59,62 @@ pub fn render_all(report: &Report, scale: u32) -> Result<Vec<RenderedChart>> {
 }
 
 /// Every chart the report has data for, as (name, SVG), in file order.
-fn render_svgs(report: &Report) -> Result<Vec<(&'static str, String)>> {
+fn render_svgs(report: &Report) -> Result<Vec<(String, String)>> {
     style::ensure_fonts()?;
-    let mut svgs: Vec<(&'static str, Option<String>)> = Vec::new();
-    svgs.push((
-        theme_emphasis::NAME,
-        theme_emphasis::render(report).context("drawing theme_emphasis")?,
-    ));
-
+    let mut svgs: Vec<(String, Option<String>)> = Vec::new();
+    let mut push = |name: &str, svg: Result<Option<String>>| -> Result<()> {
+        let svg = svg.with_context(|| format!("drawing {name}"))?;
+        svgs.push((name.to_string(), svg));
+        Ok(())
+    };
     // Group names come from the config: make them file-name safe, and keep two
     // groups that sanitise alike ("a b", "a_b") apart.
     let mut used = BTreeSet::new();
+    push(theme_emphasis::NAME, theme_emphasis::render(report))?;
     for group in theme_heatmap::groups(report) {
-        let base = format!("{}{}", theme_heatmap::NAME_PREFIX, file_safe(group));
-        let mut name = base.clone();
-        let mut k = 2;
-        while !used.insert(name.clone()) {
-            name = format!("{base}_{k}");
-            k += 1;
-        }
-        let svg =
-            theme_heatmap::render(report, group).with_context(|| format!("drawing {name}"))?;
-        svgs.push((intern(name), svg));
+        let name = unique_name(
+            &mut used,
+            format!("{}{}", theme_heatmap::NAME_PREFIX, file_safe(group)),
+        );
+        push(&name, theme_heatmap::render(report, group))?;
     }
-    svgs.push((
-        top_terms::NAME,
-        top_terms::render(report).context("drawing top_terms")?,
-    ));
-    svgs.push((
-        anchor_mentions::NAME,
-        anchor_mentions::render(report).context("drawing anchor_mentions")?,
-    ));
+    push(top_terms::NAME, top_terms::render(report))?;
+    push(anchor_mentions::NAME, anchor_mentions::render(report))?;
+    for (k, group) in framing_profile::groups(report).into_iter().enumerate() {
+        let base = if k == 0 {
+            framing_profile::NAME.to_string()
+        } else {
+            format!("{}_{}", framing_profile::NAME, file_safe(group))
+        };
+        let name = unique_name(&mut used, base);
+        push(&name, framing_profile::render(report, group))?;
+    }
+    push(vector_balance::NAME, vector_balance::render(report))?;
+    push(keyness::NAME, keyness::render(report))?;
+    push(anchor_collocates::NAME, anchor_collocates::render(report))?;
+    push(
+        similarity::NAME,
+        similarity::render(report, Measure::Vocabulary),
+    )?;
+    push(
+        similarity::NAME_FRAMING,
+        similarity::render(report, Measure::Framing),
+    )?;
     Ok(svgs
         .into_iter()
         .filter_map(|(name, svg)| svg.map(|svg| (name, svg)))
         .collect())
+}
+
+/// `base`, or `base_2`, `base_3`, … when an earlier chart took it.
+fn unique_name(used: &mut BTreeSet<String>, base: String) -> String {
+    let mut name = base.clone();
+    let mut k = 2;
+    while !used.insert(name.clone()) {
+        name = format!("{base}_{k}");
+        k += 1;
+    }
+    name
 }
 
 /// Renders and writes `<dir>/<name>.png` and `<dir>/<name>.svg` atomically;
@@ -102,22 +132,6 @@ pub fn write_all(report: &Report, dir: &Path, scale: u32) -> Result<Vec<PathBuf>
         }
     }
     Ok(written)
-}
-
-/// A `&'static str` for a chart name built at run time (`theme_heatmap_<group>`).
-/// Each distinct name is leaked once, so repeated renders do not grow memory.
-fn intern(name: String) -> &'static str {
-    static NAMES: OnceLock<Mutex<BTreeSet<&'static str>>> = OnceLock::new();
-    let mut names = NAMES
-        .get_or_init(Default::default)
-        .lock()
-        .unwrap_or_else(std::sync::PoisonError::into_inner);
-    if let Some(&known) = names.get(name.as_str()) {
-        return known;
-    }
-    let leaked: &'static str = Box::leak(name.into_boxed_str());
-    names.insert(leaked);
-    leaked
 }
 
 /// `name` made safe as a file-name part: lowercase ASCII letters, digits, `-`
@@ -150,16 +164,37 @@ mod tests {
     use super::*;
     use resvg::tiny_skia::Pixmap;
 
-    const ALL_FIVE: [&str; 5] = [
+    /// Every chart of a report with both theme groups, in file order.
+    const ALL: [&str; 12] = [
         "theme_emphasis",
         "theme_heatmap_frames",
         "theme_heatmap_actors",
         "top_terms",
         "anchor_mentions",
+        "framing_profile",
+        "framing_profile_actors",
+        "vector_balance",
+        "keyness",
+        "anchor_collocates",
+        "similarity",
+        "similarity_framing",
+    ];
+
+    /// The charts that colour by source (the others colour by theme or value).
+    const BY_SOURCE: [&str; 5] = [
+        "theme_emphasis",
+        "top_terms",
+        "anchor_mentions",
+        "keyness",
+        "anchor_collocates",
     ];
 
     fn names(charts: &[RenderedChart]) -> Vec<&str> {
-        charts.iter().map(|c| c.name).collect()
+        charts.iter().map(|c| c.name.as_str()).collect()
+    }
+
+    fn svg_names(svgs: &[(String, String)]) -> Vec<&str> {
+        svgs.iter().map(|(n, _)| n.as_str()).collect()
     }
 
     /// Every PNG decodes and is `scale` × the SVG size; every label is inside
@@ -174,7 +209,7 @@ mod tests {
                 "{}",
                 c.name
             );
-            fixtures::assert_text_is_clear(c.name, &c.svg);
+            fixtures::assert_text_is_clear(&c.name, &c.svg);
         }
     }
 
@@ -187,7 +222,13 @@ mod tests {
                 "theme_emphasis",
                 "theme_heatmap_frames",
                 "top_terms",
-                "anchor_mentions"
+                "anchor_mentions",
+                "framing_profile",
+                "vector_balance",
+                "keyness",
+                "anchor_collocates",
+                "similarity",
+                "similarity_framing",
             ]
         );
         check(&charts, 1);
@@ -198,7 +239,7 @@ mod tests {
         let svgs = render_svgs(&fixtures::report(1, 2, false)).unwrap();
         let (name, svg) = svgs.last().unwrap();
         let chart = RenderedChart {
-            name,
+            name: name.clone(),
             svg: svg.clone(),
             png: render::rasterize(svg, 2).unwrap(),
         };
@@ -208,7 +249,7 @@ mod tests {
     #[test]
     fn five_sources_nine_themes() {
         let charts = render_all(&fixtures::report(5, 9, true), 1).unwrap();
-        assert_eq!(names(&charts), ALL_FIVE);
+        assert_eq!(names(&charts), ALL);
         check(&charts, 1);
     }
 
@@ -216,7 +257,7 @@ mod tests {
     fn thirty_sources_twenty_five_themes_with_long_labels() {
         let report = fixtures::report(30, 25, false);
         let svgs = render_svgs(&report).unwrap();
-        assert_eq!(svgs.iter().map(|(n, _)| *n).collect::<Vec<_>>(), ALL_FIVE);
+        assert_eq!(svg_names(&svgs), ALL);
         for (name, svg) in &svgs {
             // Parsing runs the text guard; the boxes come from resvg's layout.
             fixtures::assert_text_is_clear(name, svg);
@@ -235,10 +276,20 @@ mod tests {
         );
     }
 
+    /// Two themes, five sources: a single group, so `vector_balance` is a note.
+    #[test]
+    fn five_sources_two_themes_and_one_source_twenty_five_themes() {
+        for report in [fixtures::report(5, 2, false), fixtures::report(1, 25, true)] {
+            for (name, svg) in render_svgs(&report).unwrap() {
+                fixtures::assert_text_is_clear(&name, &svg);
+            }
+        }
+    }
+
     #[test]
     fn all_zero_report_renders_every_chart() {
         let charts = render_all(&fixtures::all_zero(3, 4), 1).unwrap();
-        assert_eq!(names(&charts), ALL_FIVE);
+        assert_eq!(names(&charts), ALL);
         check(&charts, 1);
         for c in &charts {
             assert!(
@@ -246,6 +297,45 @@ mod tests {
                 "{}",
                 c.name
             );
+        }
+    }
+
+    /// The file set follows the report's shape, not its values: no analysis at
+    /// all, or broken figures, give the same files.
+    #[test]
+    fn the_file_set_depends_only_on_shape() {
+        let full = render_svgs(&fixtures::report(5, 9, false)).unwrap();
+        let mut bare = fixtures::report(5, 9, false);
+        bare.analysis = Default::default();
+        let mut broken = fixtures::report(5, 9, false);
+        for k in &mut broken.analysis.keyness {
+            for row in &mut k.terms {
+                row.log_ratio = f64::NAN;
+            }
+        }
+        for f in &mut broken.analysis.framing {
+            for row in &mut f.themes {
+                row.share = f64::INFINITY;
+            }
+        }
+        for b in &mut broken.analysis.balance {
+            b.entropy = f64::NAN;
+        }
+        for c in &mut broken.analysis.anchor_collocates {
+            for p in &mut c.pairs {
+                p.log_dice = f64::NEG_INFINITY;
+            }
+        }
+        for s in &mut broken.analysis.similarity {
+            s.jsd_frames = f64::NAN;
+        }
+        for report in [bare, broken] {
+            let svgs = render_svgs(&report).unwrap();
+            assert_eq!(svg_names(&svgs), svg_names(&full));
+            for (name, svg) in &svgs {
+                assert!(!svg.contains("NaN") && !svg.contains("inf"), "{name}");
+                fixtures::assert_text_is_clear(name, svg);
+            }
         }
     }
 
@@ -267,12 +357,19 @@ mod tests {
 
     #[test]
     fn a_source_has_the_same_colour_in_every_chart() {
-        let svgs = render_svgs(&fixtures::report(5, 9, false)).unwrap();
+        let report = fixtures::report(5, 9, false);
+        let svgs = render_svgs(&report).unwrap();
         // Source 4 is the fixture's empty source: it has no bar to colour.
         for i in 0..4 {
             let (r, g, b) = plotters::style::Color::rgb(&style::source_color(i));
             let fill = format!("fill=\"#{r:02X}{g:02X}{b:02X}\"");
-            for (name, svg) in svgs.iter().filter(|(n, _)| !n.starts_with("theme_heatmap")) {
+            for (name, svg) in svgs.iter().filter(|(n, _)| BY_SOURCE.contains(&n.as_str())) {
+                // The fixture gives source 1 no anchor collocates.
+                if name == "anchor_collocates"
+                    && report.analysis.anchor_collocates[i].pairs.is_empty()
+                {
+                    continue;
+                }
                 assert!(svg.contains(&fill), "{name} lacks source {i}'s {fill}");
             }
         }
@@ -306,15 +403,24 @@ mod tests {
 
     #[test]
     fn clashing_group_names_get_distinct_files() {
-        let mut report = fixtures::report(2, 2, false);
+        let mut report = fixtures::report(2, 3, false);
         report.themes[0].group = "a b".into();
         report.themes[1].group = "a_b".into();
+        report.themes[2].group = "frames".into();
         let svgs = render_svgs(&report).unwrap();
-        let names: Vec<&str> = svgs.iter().map(|(n, _)| *n).collect();
-        assert!(
-            names.contains(&"theme_heatmap_a_b") && names.contains(&"theme_heatmap_a_b_2"),
-            "{names:?}"
-        );
+        let names = svg_names(&svgs);
+        for expected in [
+            "theme_heatmap_a_b",
+            "theme_heatmap_a_b_2",
+            "framing_profile",
+            "framing_profile_a_b",
+            "framing_profile_a_b_2",
+        ] {
+            assert!(
+                names.contains(&expected),
+                "{expected} missing from {names:?}"
+            );
+        }
     }
 
     #[test]
@@ -322,11 +428,9 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let out = dir.path().join("charts");
         let written = write_all(&fixtures::report(1, 2, false), &out, 1).unwrap();
-        assert_eq!(written.len(), 8);
+        assert_eq!(written.len(), 20);
         assert!(written.iter().all(|p| p.exists()));
-        assert!(
-            out.join("theme_emphasis.svg").exists() && out.join("anchor_mentions.png").exists()
-        );
+        assert!(out.join("theme_emphasis.svg").exists() && out.join("keyness.png").exists());
     }
 
     #[test]
@@ -334,7 +438,9 @@ mod tests {
         assert_eq!(file_safe("Frames"), "frames");
         assert_eq!(file_safe("who/what ?"), "who_what__");
         assert_eq!(file_safe(" "), "unnamed");
-        assert!(std::ptr::eq(intern("a_b".into()), intern("a_b".into())));
+        let mut used = BTreeSet::new();
+        assert_eq!(unique_name(&mut used, "a".into()), "a");
+        assert_eq!(unique_name(&mut used, "a".into()), "a_2");
     }
 
     #[test]
@@ -361,6 +467,7 @@ mod tests {
             ("s1_t25", fixtures::report(1, 25, false)),
             ("s5_t25", fixtures::report(5, 25, true)),
             ("s2_t3", fixtures::report(2, 3, false)),
+            ("s5_t2", fixtures::report(5, 2, false)),
         ] {
             write_all(&report, &Path::new(&dir).join(tag), 1).unwrap();
         }

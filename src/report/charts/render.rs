@@ -15,7 +15,7 @@ use plotters::style::text_anchor::{HPos, VPos};
 use resvg::{tiny_skia, usvg};
 
 use super::style::{
-    ellipsize, is_blank, max_width, wrap_two_lines, Axis, Font, GRID, LINE_GAP, MARGIN,
+    ellipsize, is_blank, max_width, wrap_two_lines, Axis, Font, AXIS, GRID, INK, LINE_GAP, MARGIN,
 };
 
 /// The drawing surface every chart draws on: SVG pixels, origin top left.
@@ -112,6 +112,20 @@ pub fn draw_text(
     }
     area.draw(&Text::new(text.to_string(), at, font.style(h, v, false)))
         .with_context(|| format!("drawing the text {text:?}"))
+}
+
+/// Draws a note left-aligned at `at` (vertically centred) on a white patch,
+/// so grid lines behind it do not strike through the words.
+pub fn draw_note(area: &Area, text: &str, at: (i32, i32), font: Font) -> Result<()> {
+    let w = font.width(text)?.ceil() as i32;
+    let half_h = (font.line_height() / 2.0).ceil() as i32;
+    fill_rect(
+        area,
+        (at.0 - 4, at.1 - half_h - 2),
+        (at.0 + w + 4, at.1 + half_h + 2),
+        WHITE,
+    )?;
+    draw_text(area, text, at, font, HPos::Left, VPos::Center)
 }
 
 /// Draws text rotated to read upwards, its end at `at` and centred on `at.0`.
@@ -349,6 +363,120 @@ impl Legend {
         }
         Ok(())
     }
+}
+
+/// Small multiples: equally sized panels in a grid of up to three columns,
+/// filled row by row, below a title.
+#[derive(Debug, Clone, Copy)]
+pub struct PanelGrid {
+    /// Panels per grid row.
+    pub columns: i32,
+    /// Grid rows.
+    pub rows: i32,
+    /// Size of one panel.
+    pub panel: (i32, i32),
+    /// Where the first panel's top left corner is.
+    pub top: i32,
+}
+
+impl PanelGrid {
+    const MAX_COLUMNS: usize = 3;
+    const GAP_X: i32 = 40;
+    const GAP_Y: i32 = 28;
+
+    /// The grid for `n` panels of `panel` size, starting at `top`.
+    pub fn new(n: usize, panel: (i32, i32), top: i32) -> Result<PanelGrid> {
+        let n = n.max(1);
+        Ok(PanelGrid {
+            columns: i32::try_from(n.min(Self::MAX_COLUMNS))?,
+            rows: i32::try_from(n.div_ceil(Self::MAX_COLUMNS))?,
+            panel,
+            top,
+        })
+    }
+
+    /// Top left corner of panel `i`.
+    pub fn origin(&self, i: usize) -> Result<(i32, i32)> {
+        let cols = Self::MAX_COLUMNS;
+        let (col, row) = (i32::try_from(i % cols)?, i32::try_from(i / cols)?);
+        Ok((
+            MARGIN + col * (self.panel.0 + Self::GAP_X),
+            self.top + row * (self.panel.1 + Self::GAP_Y),
+        ))
+    }
+
+    /// Width of the whole figure, margins included.
+    pub fn width(&self) -> i32 {
+        2 * MARGIN + self.columns * self.panel.0 + (self.columns - 1) * Self::GAP_X
+    }
+
+    /// Height of the whole figure, margins included.
+    pub fn height(&self) -> i32 {
+        self.top + self.rows * self.panel.1 + (self.rows - 1) * Self::GAP_Y + MARGIN
+    }
+}
+
+/// A vertical colour bar `width` wide from `top` to `bottom` with the ticks of
+/// `axis` on its right. `color` maps a value on the axis to its colour. The
+/// axis maximum is at the top, or at the bottom when `reversed`.
+pub fn color_bar(
+    area: &Area,
+    axis: &Axis,
+    (x0, top): (i32, i32),
+    (width, bottom): (i32, i32),
+    color: impl Fn(f64) -> RGBColor,
+    reversed: bool,
+) -> Result<()> {
+    // One 2 px strip per step: smooth at both PNG scales, and few SVG elements.
+    let mut y = top;
+    while y < bottom {
+        let t = f64::from(bottom - y) / f64::from(bottom - top);
+        let t = if reversed { 1.0 - t } else { t };
+        fill_rect(
+            area,
+            (x0, y),
+            (x0 + width, (y + 2).min(bottom)),
+            color(t * axis.max),
+        )?;
+        y += 2;
+    }
+    for v in axis.ticks() {
+        let ty = if reversed {
+            axis.px(v, top, bottom)
+        } else {
+            axis.px(v, bottom, top)
+        };
+        line(area, (x0 + width, ty), (x0 + width + 4, ty), AXIS, 1)?;
+        draw_text(
+            area,
+            &axis.label(v),
+            (x0 + width + 6, ty),
+            Font::TICK.colored(INK),
+            HPos::Left,
+            VPos::Center,
+        )?;
+    }
+    Ok(())
+}
+
+/// A figure with only a title and a note saying why there is nothing to
+/// draw; keeps the file set independent of the data.
+pub fn note_chart(title: &str, note: &str) -> Result<String> {
+    let width =
+        title_width(title, None)?.max(Font::SUBTITLE.width(note)?.ceil() as i32 + 2 * MARGIN);
+    let y = MARGIN + title_height(false);
+    let height = y + Font::SUBTITLE.line_height().ceil() as i32 + 16 + MARGIN;
+    svg_chart((u32::try_from(width)?, u32::try_from(height)?), |area| {
+        draw_title(area, title, None)?;
+        draw_text(
+            area,
+            note,
+            (MARGIN, y + 8),
+            Font::SUBTITLE,
+            HPos::Left,
+            VPos::Top,
+        )
+    })
 }
 
 /// Draws into a fresh white SVG of `size` and returns the SVG text.

@@ -88,8 +88,42 @@ pub fn source_color(index: usize) -> RGBColor {
     }
 }
 
+/// Colours of the themes inside one group (stacked bars: colour = theme, not
+/// source). Paul Tol's "bright" then "light" schemes, ordered so that
+/// neighbours in a stack contrast; none of them is an Okabe–Ito source colour,
+/// so a theme is never mistaken for a source.
+const THEME_PALETTE: [RGBColor; 14] = [
+    RGBColor(0x44, 0x77, 0xAA), // blue
+    RGBColor(0xEE, 0x66, 0x77), // red
+    RGBColor(0x22, 0x88, 0x33), // green
+    RGBColor(0xCC, 0xBB, 0x44), // yellow
+    RGBColor(0x66, 0xCC, 0xEE), // cyan
+    RGBColor(0xAA, 0x33, 0x77), // purple
+    RGBColor(0xEE, 0x88, 0x66), // orange
+    RGBColor(0x44, 0xBB, 0x99), // mint
+    RGBColor(0xFF, 0xAA, 0xBB), // pink
+    RGBColor(0xAA, 0xAA, 0x00), // olive
+    RGBColor(0x77, 0xAA, 0xDD), // light blue
+    RGBColor(0xEE, 0xDD, 0x88), // light yellow
+    RGBColor(0xBB, 0xCC, 0x33), // pear
+    RGBColor(0x99, 0xDD, 0xFF), // light cyan
+];
+
+/// The colour of the theme at `index` within its group (config order). Past
+/// the 14 base colours the palette repeats darkened, then lightened; stacked
+/// segments are also parted by a white gap and labelled in the legend.
+pub fn theme_color(index: usize) -> RGBColor {
+    let n = THEME_PALETTE.len();
+    let base = THEME_PALETTE[index % n];
+    match (index / n) % 3 {
+        0 => base,
+        1 => mix(base, RGBColor(0, 0, 0), 0.4),
+        _ => mix(base, RGBColor(255, 255, 255), 0.55),
+    }
+}
+
 /// `a` moved `t` (0..1) of the way towards `b`.
-fn mix(a: RGBColor, b: RGBColor, t: f64) -> RGBColor {
+pub fn mix(a: RGBColor, b: RGBColor, t: f64) -> RGBColor {
     let m = |x: u8, y: u8| (f64::from(x) + (f64::from(y) - f64::from(x)) * t).round() as u8;
     RGBColor(m(a.0, b.0), m(a.1, b.1), m(a.2, b.2))
 }
@@ -127,6 +161,20 @@ pub fn drawable(v: f64) -> f64 {
     } else {
         0.0
     }
+}
+
+/// A signed value safe to draw: NaN and infinities become 0.
+pub fn finite(v: f64) -> f64 {
+    if v.is_finite() {
+        v
+    } else {
+        0.0
+    }
+}
+
+/// `share` (0..1) as a whole percentage: "29%".
+pub fn percent(share: f64) -> String {
+    format!("{:.0}%", drawable(share).min(1.0) * 100.0)
 }
 
 /// True when `text` has nothing to draw: only white space and invisible

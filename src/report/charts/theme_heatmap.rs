@@ -13,12 +13,12 @@ use plotters::style::text_anchor::{HPos, VPos};
 use plotters::style::RGBColor;
 
 use super::render::{
-    axis_label_width, draw_text, draw_text_up_centered, draw_title, fill_rect, line, svg_chart,
-    title_height, title_width, Area, CategoryLabels,
+    axis_label_width, color_bar, draw_text, draw_text_up_centered, draw_title, fill_rect,
+    svg_chart, title_height, title_width, CategoryLabels,
 };
 use super::style::{
     display_name, drawable, format_number, max_width, source_labels, text_color_on, Axis, Font,
-    AXIS, INK, MARGIN,
+    MARGIN,
 };
 use crate::report::{Report, ThemeInfo};
 
@@ -138,40 +138,19 @@ pub fn render(report: &Report, group: &str) -> Result<Option<String>> {
                 Font::TICK,
             )?;
         }
-        color_bar(area, &axis, (bar_x0, grid_y0), bar_y1)?;
+        let color = |v| cell_color(v, axis.max);
+        color_bar(
+            area,
+            &axis,
+            (bar_x0, grid_y0),
+            (BAR_W, bar_y1),
+            color,
+            false,
+        )?;
         draw_text_up_centered(area, unit, (unit_x, (grid_y0 + bar_y1) / 2), Font::LABEL)?;
         Ok(())
     })?;
     Ok(Some(svg))
-}
-
-/// The vertical colour bar from `top` (axis max) down to `bottom` (0), with ticks.
-fn color_bar(area: &Area, axis: &Axis, (x0, top): (i32, i32), bottom: i32) -> Result<()> {
-    // One 2 px strip per step: smooth at both PNG scales, and few SVG elements.
-    let mut y = top;
-    while y < bottom {
-        let t = f64::from(bottom - y) / f64::from(bottom - top);
-        fill_rect(
-            area,
-            (x0, y),
-            (x0 + BAR_W, (y + 2).min(bottom)),
-            cell_color(t * axis.max, axis.max),
-        )?;
-        y += 2;
-    }
-    for v in axis.ticks() {
-        let ty = axis.px(v, bottom, top);
-        line(area, (x0 + BAR_W, ty), (x0 + BAR_W + 4, ty), AXIS, 1)?;
-        draw_text(
-            area,
-            &axis.label(v),
-            (x0 + BAR_W + 6, ty),
-            Font::TICK.colored(INK),
-            HPos::Left,
-            VPos::Center,
-        )?;
-    }
-    Ok(())
 }
 
 #[cfg(test)]

@@ -15,8 +15,8 @@ use anyhow::Result;
 use plotters::style::text_anchor::{HPos, VPos};
 
 use super::render::{
-    draw_text, draw_title, draw_value_axis_x, fill_rect, line, svg_chart, title_height,
-    title_width, Area,
+    draw_note, draw_text, draw_title, draw_value_axis_x, fill_rect, line, svg_chart, title_height,
+    title_width, Area, PanelGrid,
 };
 use super::style::{
     ellipsize, format_number, max_width, source_color, source_labels, Axis, Font, AXIS, MARGIN,
@@ -34,9 +34,6 @@ const BARS_W: i32 = 260;
 const MAX_TERM_W: f64 = 160.0;
 const PANEL_TITLE_H: i32 = 30;
 const AXIS_H: i32 = 28;
-const COLUMNS: usize = 3;
-const GAP_X: i32 = 40;
-const GAP_Y: i32 = 28;
 
 /// Count per 10,000 tokens; 0 for a source without tokens.
 fn rate(count: u64, source: &SourceReport) -> f64 {
@@ -82,33 +79,33 @@ pub fn render(report: &Report) -> Result<Option<String>> {
     let panel_w = term_w + 8 + BARS_W + value_w;
     let rows_i = i32::try_from(rows)?;
     let panel_h = PANEL_TITLE_H + rows_i * ROW_H + AXIS_H;
-    let columns = report.sources.len().min(COLUMNS);
-    let grid_rows = report.sources.len().div_ceil(COLUMNS);
-    let (cols_i, grid_rows_i) = (i32::try_from(columns)?, i32::try_from(grid_rows)?);
 
     let title = "Most frequent terms by source (count per 10,000 words after stopword removal)";
     let panel_titles = source_labels(report, Font::LABEL_BOLD, f64::from(panel_w))?;
-    let top = MARGIN + title_height(false);
-    let width =
-        (2 * MARGIN + cols_i * panel_w + (cols_i - 1) * GAP_X).max(title_width(title, None)?);
-    let height = top + grid_rows_i * panel_h + (grid_rows_i - 1) * GAP_Y + MARGIN;
+    let grid = PanelGrid::new(
+        report.sources.len(),
+        (panel_w, panel_h),
+        MARGIN + title_height(false),
+    )?;
+    let width = grid.width().max(title_width(title, None)?);
 
-    let svg = svg_chart((u32::try_from(width)?, u32::try_from(height)?), |area| {
-        draw_title(area, title, None)?;
-        for (i, source) in report.sources.iter().enumerate() {
-            let (col, row) = (i32::try_from(i % COLUMNS)?, i32::try_from(i / COLUMNS)?);
-            let x = MARGIN + col * (panel_w + GAP_X);
-            let y = top + row * (panel_h + GAP_Y);
-            let panel = Panel {
-                x,
-                y,
-                term_w,
-                rows: rows_i,
-            };
-            panel.draw(area, source, i, &panel_titles[i], &term_labels[i], &axis)?;
-        }
-        Ok(())
-    })?;
+    let svg = svg_chart(
+        (u32::try_from(width)?, u32::try_from(grid.height())?),
+        |area| {
+            draw_title(area, title, None)?;
+            for (i, source) in report.sources.iter().enumerate() {
+                let (x, y) = grid.origin(i)?;
+                let panel = Panel {
+                    x,
+                    y,
+                    term_w,
+                    rows: rows_i,
+                };
+                panel.draw(area, source, i, &panel_titles[i], &term_labels[i], &axis)?;
+            }
+            Ok(())
+        },
+    )?;
     Ok(Some(svg))
 }
 
@@ -149,14 +146,7 @@ impl Panel {
             } else {
                 "no terms"
             };
-            draw_text(
-                area,
-                note,
-                (bars_x0 + 8, rows_y0 + ROW_H / 2),
-                Font::NOTE,
-                HPos::Left,
-                VPos::Center,
-            )?;
+            draw_note(area, note, (bars_x0 + 8, rows_y0 + ROW_H / 2), Font::NOTE)?;
         }
         for (r, (term, label)) in (0..).zip(source.top_terms.iter().zip(terms)) {
             let cy = rows_y0 + r * ROW_H + ROW_H / 2;
@@ -212,7 +202,7 @@ mod tests {
         let (w3, h3) = size(3);
         let (w4, h4) = size(4);
         assert_eq!(w3, w4);
-        let panel_h = (PANEL_TITLE_H + 10 * ROW_H + AXIS_H + GAP_Y) as u32;
+        let panel_h = (PANEL_TITLE_H + 10 * ROW_H + AXIS_H + 28) as u32;
         assert_eq!(h4 - h3, panel_h);
         assert_eq!(h4, 67 + 2 * (30 + 10 * 24 + 28) + 28 + 24);
     }
