@@ -12,6 +12,8 @@
 //! word. Ids are local to a tally, so nothing outside this module sees them:
 //! results leave through string-keyed accessors.
 
+use std::borrow::Cow;
+
 use rustc_hash::FxHashMap;
 
 use crate::config::Config;
@@ -233,10 +235,10 @@ pub struct StemTable {
     pub counts: Vec<Vec<u64>>,
 }
 
-/// A co-occurring pair with the marginals of its pair table (stems as ids of the tally).
+/// A co-occurring pair with the marginals of its pair table (stems as ids of the tally, either order).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct PairStats {
-    /// Alphabetically first stem.
+    /// One stem.
     pub a: u32,
     /// The other stem.
     pub b: u32,
@@ -486,27 +488,25 @@ impl Tally {
     }
 
     /// Pairs with at least `min_count` co-occurrences in the given sources,
-    /// with their pair-table marginals, and the table's total. Stems are ids:
-    /// read them with [`Tally::stem_text`].
+    /// with their pair-table marginals, and the table's total. Stems are ids
+    /// (read them with [`Tally::stem_text`]) in no particular order within a pair.
     pub fn collocation_table(&self, sources: &[usize], min_count: u64) -> (Vec<PairStats>, u64) {
         let sum = self.summed_pairs(sources);
         let mut marginal: FxHashMap<u32, u64> = FxHashMap::default();
         let mut total = 0;
-        for (&k, &n) in &sum {
+        for (&k, &n) in sum.iter() {
             *marginal.entry((k >> 32) as u32).or_insert(0) += n;
             *marginal.entry(k as u32).or_insert(0) += n;
             total += n;
         }
         let pairs = sum
-            .into_iter()
+            .iter()
+            .map(|(&k, &n)| (k, n))
             .filter(|&(_, n)| n >= min_count)
             .map(|(k, n)| {
-                let (x, y) = ((k >> 32) as u32, k as u32);
-                let (a, b) = if self.stem(x) <= self.stem(y) {
-                    (x, y)
-                } else {
-                    (y, x)
-                };
+                // Not yet in alphabetical order: comparing strings for every
+                // pair costs more than ordering the few that are reported.
+                let (a, b) = ((k >> 32) as u32, k as u32);
                 PairStats {
                     a,
                     b,
@@ -625,7 +625,8 @@ impl Tally {
             0
         };
         let mut out: Vec<(String, String, u64)> = sum
-            .into_iter()
+            .iter()
+            .map(|(&k, &n)| (k, n))
             .filter(|&(_, n)| n >= threshold)
             .map(|(k, n)| {
                 let (a, b) = self.ordered_pair(k);
@@ -651,14 +652,14 @@ impl Tally {
         }
     }
 
-    /// Pair counts of the given sources added up.
-    fn summed_pairs(&self, sources: &[usize]) -> FxHashMap<u64, u64> {
+    /// Pair counts of the given sources added up (borrowed for one source).
+    fn summed_pairs(&self, sources: &[usize]) -> Cow<'_, FxHashMap<u64, u64>> {
         let present: Vec<&SourceTally> = sources
             .iter()
             .filter_map(|&s| self.sources.get(s))
             .collect();
         if let [only] = present.as_slice() {
-            return only.pairs.clone();
+            return Cow::Borrowed(&only.pairs);
         }
         let mut sum: FxHashMap<u64, u64> = FxHashMap::default();
         for src in present {
@@ -667,7 +668,7 @@ impl Tally {
                 *sum.entry(k).or_insert(0) += n;
             }
         }
-        sum
+        Cow::Owned(sum)
     }
 
     /// Number of distinct stems with a count in the given sources.

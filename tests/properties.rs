@@ -141,3 +141,71 @@ proptest! {
         prop_assert!(one == many, "report.json differs between 1 thread and {} threads", threads);
     }
 }
+
+/// The straightforward implementation: one pass, string keys, no interning,
+/// no memo, no merging. Term counts and pairs must equal the tally's.
+fn naive_counts(
+    config: &Config,
+    texts: &[String],
+) -> (Vec<(String, u64)>, Vec<(String, String, u64)>) {
+    use framescope::stem::form_of;
+    use std::collections::BTreeMap;
+    let mut terms: BTreeMap<String, u64> = BTreeMap::new();
+    let mut pairs: BTreeMap<(String, String), u64> = BTreeMap::new();
+    for text in texts {
+        let clean = normalize(text, &config.boilerplate);
+        let tokens = tokenize(&clean);
+        for s in &tokens.sentences {
+            let content: Vec<String> = tokens.words[s.start as usize..s.end as usize]
+                .iter()
+                .map(|w| form_of(&clean[w.start as usize..w.end as usize]))
+                .filter(|f| !config.stemmer.is_stopword(f))
+                .map(|f| config.stemmer.stem(&f))
+                .collect();
+            for (i, a) in content.iter().enumerate() {
+                *terms.entry(a.clone()).or_insert(0) += 1;
+                for b in content.iter().skip(i + 1).take(config.window) {
+                    if a != b {
+                        let key = if a < b {
+                            (a.clone(), b.clone())
+                        } else {
+                            (b.clone(), a.clone())
+                        };
+                        *pairs.entry(key).or_insert(0) += 1;
+                    }
+                }
+            }
+        }
+    }
+    let mut terms: Vec<(String, u64)> = terms.into_iter().collect();
+    terms.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+    let mut pairs: Vec<(String, String, u64)> =
+        pairs.into_iter().map(|((a, b), n)| (a, b, n)).collect();
+    pairs.sort_by(|a, b| {
+        b.2.cmp(&a.2)
+            .then_with(|| a.0.cmp(&b.0))
+            .then_with(|| a.1.cmp(&b.1))
+    });
+    (terms, pairs)
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(40))]
+
+    #[test]
+    fn optimised_counts_equal_the_straightforward_count(texts in prop::collection::vec(messy_text(), 1..6)) {
+        let config = Config::from_toml(CONFIG, "t.toml", Path::new(""), &Overrides::default()).unwrap();
+        let analyzer = Analyzer::new(&config, &[texts.len()]);
+        // Split the documents over two tallies and merge, as the pipeline does.
+        let mut left = Tally::default();
+        let mut right = Tally::default();
+        for (i, t) in texts.iter().enumerate() {
+            if i % 2 == 0 { left.add_document(&analyzer, 0, i, t) } else { right.add_document(&analyzer, 0, i, t) }
+        }
+        let merged = right.merge(left);
+        let (terms, pairs) = naive_counts(&config, &texts);
+        let got_terms: Vec<(String, u64)> = merged.term_counts(&[0]).into_iter().map(|(s, _, n)| (s, n)).collect();
+        prop_assert_eq!(got_terms, terms);
+        prop_assert_eq!(merged.pair_counts(&[0], usize::MAX), pairs);
+    }
+}

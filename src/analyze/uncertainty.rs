@@ -34,6 +34,33 @@ pub fn by_sentence(docs: &[&DocTally]) -> bool {
     docs.iter().any(|d| !d.sentence_words.is_empty())
 }
 
+/// More units than this are merged into this many blocks of consecutive
+/// units (a block bootstrap): the cost of the bootstrap is units x replicates.
+const MAX_UNITS: usize = 5_000;
+
+/// Merges consecutive units into at most `MAX_UNITS` blocks of (nearly) equal count.
+fn blocks(u: Units) -> Units {
+    let n = u.words.len();
+    if n <= MAX_UNITS {
+        return u;
+    }
+    let mut out = Units {
+        words: vec![0; MAX_UNITS],
+        hits: vec![Vec::new(); MAX_UNITS],
+    };
+    for (k, (words, hits)) in u.words.into_iter().zip(u.hits).enumerate() {
+        let b = k * MAX_UNITS / n;
+        out.words[b] += words;
+        for (t, h) in hits {
+            match out.hits[b].iter_mut().find(|(x, _)| *x == t) {
+                Some(entry) => entry.1 += h,
+                None => out.hits[b].push((t, h)),
+            }
+        }
+    }
+    out
+}
+
 fn units(docs: &[&DocTally]) -> Units {
     let mut u = Units {
         words: Vec::new(),
@@ -114,7 +141,7 @@ pub fn replicates(
         .enumerate()
         .map(|(s, source)| {
             let mine: Vec<&DocTally> = docs.iter().filter(|d| d.source as usize == s).collect();
-            let u = units(&mine);
+            let u = blocks(units(&mine));
             if u.words.is_empty() || replicates == 0 {
                 return Replicates {
                     words: Vec::new(),
@@ -256,5 +283,21 @@ mod tests {
         let u = units(&[&d]);
         assert_eq!(u.words, vec![4, 6]);
         assert_eq!(u.hits, vec![vec![], vec![(0, 1)]]);
+    }
+
+    #[test]
+    fn many_units_merge_into_blocks_keeping_totals() {
+        let n = MAX_UNITS * 2 + 1;
+        let u = Units {
+            words: vec![3; n],
+            hits: (0..n)
+                .map(|k| if k % 2 == 0 { vec![(0, 1)] } else { vec![] })
+                .collect(),
+        };
+        let b = blocks(u);
+        assert_eq!(b.words.len(), MAX_UNITS);
+        assert_eq!(b.words.iter().sum::<u64>(), 3 * n as u64);
+        let hits: u64 = b.hits.iter().flatten().map(|&(_, h)| h).sum();
+        assert_eq!(hits, n.div_ceil(2) as u64);
     }
 }
