@@ -142,12 +142,12 @@ proptest! {
     }
 }
 
+/// (stem, count) and (a, b, count), sorted as the tally sorts them.
+type NaiveCounts = (Vec<(String, u64)>, Vec<(String, String, u64)>);
+
 /// The straightforward implementation: one pass, string keys, no interning,
 /// no memo, no merging. Term counts and pairs must equal the tally's.
-fn naive_counts(
-    config: &Config,
-    texts: &[String],
-) -> (Vec<(String, u64)>, Vec<(String, String, u64)>) {
+fn naive_counts(config: &Config, texts: &[String]) -> NaiveCounts {
     use framescope::stem::form_of;
     use std::collections::BTreeMap;
     let mut terms: BTreeMap<String, u64> = BTreeMap::new();
