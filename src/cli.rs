@@ -24,7 +24,11 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Analyse the input folder and write report.json and charts (the default).
-    Run,
+    Run {
+        /// Re-run whenever config.toml or an input file changes, and print what changed.
+        #[arg(long)]
+        watch: bool,
+    },
     /// Validate the config and the input folder without running the analysis.
     Check,
     /// Diagnose the word lists: hits and spellings per term, dead terms, overlaps, suggestions.

@@ -20,3 +20,4 @@ pub mod pipeline;
 pub mod report;
 pub mod stem;
 pub mod tokenize;
+pub mod watch;

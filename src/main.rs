@@ -30,14 +30,27 @@ fn run(cli: &Cli) -> anyhow::Result<()> {
         output: args.output.clone(),
     };
     let config = Config::load(&args.config, &overrides)?;
-    match cli.command.as_ref().unwrap_or(&Command::Run) {
-        Command::Run => {
+    match cli
+        .command
+        .as_ref()
+        .unwrap_or(&Command::Run { watch: false })
+    {
+        Command::Run { watch: false } => {
             let options = RunOptions {
                 threads: args.threads.map(usize::from),
                 quiet: args.quiet,
             };
             let outcome = pipeline::run(&config, &options)?;
             print_outcome(&outcome, args.timings)
+        }
+        Command::Run { watch: true } => {
+            let options = RunOptions {
+                threads: args.threads.map(usize::from),
+                quiet: args.quiet,
+            };
+            framescope::watch::watch(&args.config, &overrides, &options, |outcome| {
+                print_outcome(outcome, args.timings)
+            })
         }
         Command::Check => {
             let outcome = pipeline::check(&config)?;

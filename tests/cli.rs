@@ -467,3 +467,61 @@ terms = ["trad*"]
     assert!(stdout.contains("DEAD"), "{stdout}");
     assert!(stdout.contains("balance"), "{stdout}");
 }
+
+/// `run --watch` re-runs after a lexicon edit and names the figure that moved.
+#[test]
+fn watch_reruns_after_a_lexicon_edit_and_reports_the_change() {
+    use std::io::{BufRead, BufReader};
+    use std::sync::mpsc;
+    use std::time::{Duration, Instant};
+
+    let dir = tempfile::tempdir().unwrap();
+    write_fixture(dir.path());
+    let mut child = Command::new(env!("CARGO_BIN_EXE_framescope"))
+        .args(["run", "--watch", "--quiet"])
+        .current_dir(dir.path())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let (tx, rx) = mpsc::channel();
+    let stdout = child.stdout.take().unwrap();
+    std::thread::spawn(move || {
+        for line in BufReader::new(stdout).lines().map_while(Result::ok) {
+            if tx.send(line).is_err() {
+                break;
+            }
+        }
+    });
+    let wait_for = |needle: &str| -> Vec<String> {
+        let deadline = Instant::now() + Duration::from_secs(60);
+        let mut seen = Vec::new();
+        while Instant::now() < deadline {
+            if let Ok(line) = rx.recv_timeout(Duration::from_millis(200)) {
+                let found = line.contains(needle);
+                seen.push(line);
+                if found {
+                    return seen;
+                }
+            }
+        }
+        panic!("no line with {needle:?} within 60 s; saw {seen:?}");
+    };
+    wait_for("report.json");
+    // Drop "trade" from the economy theme: alpha's economy rate falls from
+    // 3 to 2 hits in 17 words (176.5 -> 117.6 per 1,000 words).
+    let config = FIXTURE_CONFIG.replace(
+        "terms = [\"trade\", \"Belt and Road\", \"invest*\"]",
+        "terms = [\"Belt and Road\", \"invest*\"]",
+    );
+    assert_ne!(config, FIXTURE_CONFIG);
+    std::thread::sleep(Duration::from_millis(1100));
+    fs::write(dir.path().join("config.toml"), config).unwrap();
+    let lines = wait_for("alpha / Economy: 176.5 -> 117.6 per 1,000 words");
+    child.kill().unwrap();
+    let _ = child.wait();
+    assert!(
+        lines.iter().any(|l| l.contains("re-run: what changed")),
+        "{lines:?}"
+    );
+}
