@@ -154,7 +154,7 @@ SENT_RE = re.compile(
 # URLs and e-mail addresses: the whitespace-separated chunk around "://",
 # "www." or "@" (an e-mail needs a dot after the @).
 # (One literal per scan: sre finds a single literal fast, an alternation slowly.)
-URL_MARKS = [re.compile(m) for m in ("://", r"www\.", "WWW\.", "@")]
+URL_MARKS = [re.compile(m) for m in ("://", r"www\.", r"WWW\.", "@")]
 NON_SPACE_RE = re.compile(r"\S*")
 EMAIL_RE = re.compile(r"[^@]+@[^@]*\w\.\w.*")
 
@@ -187,9 +187,9 @@ def boilerplate_regex(patterns):
     for p in patterns:
         p = " ".join(p.split()).lower()
         if p.endswith("*"):
-            alts.append(re.escape(p[:-1].rstrip()).replace(r"\ ", r"\s+") + r"[^\n]*")
+            alts.append(re.escape(p[:-1].rstrip()).replace(r"\ ", r"[ \t]+") + r"[^\n]*")
         else:
-            alts.append(re.escape(p.rstrip(".!:")).replace(r"\ ", r"\s+") + r"[.!:]*")
+            alts.append(re.escape(p.rstrip(".!:")).replace(r"\ ", r"[ \t]+") + r"[.!:]*")
     if not alts:
         return None
     return re.compile(r"^[ \t]*(?:" + "|".join(alts) + r")[ \t]*$", re.I | re.M)

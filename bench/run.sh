@@ -32,7 +32,7 @@ BUILD=1
 WAIT_IDLE=0
 PY=${PYTHON:-python3}
 
-usage() { sed -n '2,18p' "$0" | sed 's/^# \{0,1\}//'; exit 2; }
+usage() { sed -n '2,16p' "$0" | sed 's/^# \{0,1\}//'; exit 2; }
 while [ $# -gt 0 ]; do
   case "$1" in
     --runs) RUNS=$2; shift 2 ;;
@@ -127,6 +127,7 @@ FAILED=0
   echo "cpu: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ //'), $(nproc) cores"
   echo "memory: $(awk '/MemTotal/ {printf "%.1f GiB", $2/1048576}' /proc/meminfo)"
   echo "kernel: $(uname -r)"
+  echo "binary: $BIN, built $(date -Is -r "$BIN")$([ "$BUILD" = 1 ] || echo ' (--no-build: the git line above may be newer than the binary)')"
   echo "rustc: $(rustc --version 2>/dev/null || echo '?')"
   echo "python: $("$PY" -c 'import sys, numpy, Stemmer; print(sys.version.split()[0], "numpy", numpy.__version__)' 2>/dev/null) PyStemmer $("$PY" -m pip show PyStemmer 2>/dev/null | awk '/^Version/ {print $2}')"
   echo "options: runs=$RUNS baseline-runs=$BASE_RUNS sizes='$SIZES' corpora='$CORPORA' threads='$THREADS' workers='$WORKERS'"

@@ -10,7 +10,9 @@ Definitions (also in BENCHMARKS.md):
   count for both programs, so it is a throughput of the same input.
 - wall: whole process (start-up, reading, counting, analysis, writing), as
   /usr/bin/time measures it; median of the runs, (min-max) beside it.
-- CPU s: user + sys of the process and its children (median).
+- CPU s: user + sys of the process and its children (median). MB/CPU-s =
+  MB / CPU s: for a 1-thread run, what MB/s would be without competition
+  for the cores (on a busy machine wall time grows, CPU time barely does).
 - RSS: peak resident set (max over the runs) of the process; for baseline
   runs with workers > 1 the summed RSS of the whole process tree (sampled).
 - x vs py: baseline median wall / framescope median wall at the same
@@ -104,9 +106,9 @@ def main():
 
     out = []
     out.append(
-        "| corpus | program | par | runs | wall s median (min–max) | CPU s | MB/s | Mwords/s | peak RSS MiB | × vs py | busy |"
+        "| corpus | program | par | runs | wall s median (min–max) | CPU s | MB/s | MB/CPU-s | Mwords/s | peak RSS MiB | × vs py | busy |"
     )
-    out.append("|---|---|---:|---:|---|---:|---:|---:|---:|---:|---:|")
+    out.append("|---|---|---:|---:|---|---:|---:|---:|---:|---:|---:|---:|")
     for r in rows:
         base = index.get((r["corpus"], r["size"], "baseline", r["par"]))
         ratio = f"{base['wall'] / r['wall']:.1f}×" if r["program"] == "framescope" and base else ""
@@ -116,7 +118,8 @@ def main():
         flag = " !" if r["busy"] >= BUSY_LIMIT else ""
         out.append(
             f"| {r['corpus']} {r['size']} ({r['mb']:.1f} MB) | {r['program']} | {r['par']} {unit} | {r['runs']} "
-            f"| {r['wall']:.2f} ({r['min']:.2f}–{r['max']:.2f}) | {r['cpu']:.2f} | {r['mbps']:.1f} | {r['mwps']:.2f} "
+            f"| {r['wall']:.2f} ({r['min']:.2f}–{r['max']:.2f}) | {r['cpu']:.2f} | {r['mbps']:.1f} "
+            f"| {r['mb'] / r['cpu'] if r['cpu'] else 0:.1f} | {r['mwps']:.2f} "
             f"| {r['rss']:.0f} | {ratio} | {r['busy']:.2f}{flag} |"
         )
 

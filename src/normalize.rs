@@ -169,8 +169,22 @@ fn is_url_or_email(chunk: &str) -> bool {
 }
 
 fn is_boilerplate(line: &str, patterns: &[LinePattern], longest_pattern: usize) -> bool {
-    // Folding costs an allocation: only lines that could be that short are
-    // folded whole; longer lines can only match a prefix pattern.
+    // Folding costs an allocation, and almost no line is boilerplate: first a
+    // check without allocating, on the first word, case-insensitively.
+    let first_word = line.split_whitespace().next().unwrap_or("");
+    let could_match = patterns.iter().any(|p| {
+        let head = p.text.split(' ').next().unwrap_or("");
+        first_word.len() >= head.len()
+            && first_word
+                .chars()
+                .zip(head.chars())
+                .all(|(a, b)| a.to_lowercase().eq(std::iter::once(b)))
+    });
+    if !could_match {
+        return false;
+    }
+    // Only lines that could be that short are folded whole; longer lines can
+    // only match a prefix pattern.
     let cut = line
         .char_indices()
         .nth(4 * longest_pattern + 8)
