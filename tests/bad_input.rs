@@ -300,3 +300,45 @@ fn failed_run_leaves_earlier_outputs_and_other_files_alone() {
         .collect();
     assert!(leftovers.is_empty(), "{leftovers:?}");
 }
+
+/// The scale edges that fit in a test run: a one-word article, thousands of
+/// tiny files, and one long line (the 200 MB and 20 MB cases are measured in
+/// the README, not run here).
+#[test]
+fn scale_edges_work() {
+    // One word: "Trade" = 1 word, 1 economy hit, 1 sentence.
+    let dir = project(&[("one.txt", b"Trade")]);
+    let out = framescope(dir.path(), &["--quiet"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let r = report(dir.path());
+    assert_eq!(r["sources"][0]["words"], 1);
+    assert_eq!(r["sources"][0]["themes"]["economy"]["hits"], 1);
+
+    // 3,000 tiny files in one outlet: every one is a document.
+    let dir = project(&[]);
+    let outlet = dir.path().join("input/outlet");
+    fs::create_dir_all(&outlet).unwrap();
+    for i in 0..3000 {
+        fs::write(
+            outlet.join(format!("{i:04}.txt")),
+            format!("Article {i} says we trade."),
+        )
+        .unwrap();
+    }
+    let out = framescope(dir.path(), &["--quiet"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let r = report(dir.path());
+    assert_eq!(r["sources"][0]["documents"], 3000);
+    // "Article", "says", "we", "trade" = 4 words each (the number is not a word).
+    assert_eq!(r["sources"][0]["words"], 12_000);
+    assert_eq!(r["sources"][0]["themes"]["economy"]["hits"], 3000);
+
+    // One 2 MB line of 100,000 sentences: linear, not quadratic, in length.
+    let line = "We trade a lot. ".repeat(125_000);
+    let dir = project(&[("line.txt", line.as_bytes())]);
+    let out = framescope(dir.path(), &["--quiet"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let r = report(dir.path());
+    assert_eq!(r["sources"][0]["words"], 500_000);
+    assert_eq!(r["sources"][0]["sentences"], 125_000);
+}

@@ -81,23 +81,26 @@ fn tables(report: &Report) -> Vec<Table> {
         }
     }
 
-    let key_header = [
-        "source",
-        "item",
-        "label",
-        "direction",
-        "count_source",
-        "count_rest",
-        "total_source",
-        "total_rest",
-        "g2",
-        "p",
-        "log_ratio",
-        "log_odds_z",
-        "small_counts",
-    ];
-    let mut keyness = Table::new("keyness", &key_header);
-    let mut theme_keyness = Table::new("theme_keyness", &key_header);
+    // The same columns for terms and themes; only the first two are named for what they hold.
+    let key_columns = |item: &'static str, label: &'static str| {
+        [
+            "source",
+            item,
+            label,
+            "direction",
+            "count_source",
+            "count_rest",
+            "total_source",
+            "total_rest",
+            "g2",
+            "p",
+            "log_ratio",
+            "log_odds_z",
+            "small_counts",
+        ]
+    };
+    let mut keyness = Table::new("keyness", &key_columns("term", "form"));
+    let mut theme_keyness = Table::new("theme_keyness", &key_columns("theme", "label"));
     for k in &a.keyness {
         for (table, rows) in [(&mut keyness, &k.terms), (&mut theme_keyness, &k.themes)] {
             for r in rows {
