@@ -96,11 +96,39 @@ fn print_outcome(outcome: &RunOutcome, timings: bool) -> anyhow::Result<()> {
         }
     }
     let mut text = headline_table(&outcome.report);
-    text.push_str("\nWrote:\n");
-    for path in &outcome.written {
-        text.push_str(&format!("  {}\n", path.display()));
-    }
+    text.push_str(&written_summary(&outcome.written));
     print_text(&text)
+}
+
+/// Where the outputs are: single files by path, folders with a count per extension.
+fn written_summary(paths: &[std::path::PathBuf]) -> String {
+    use std::collections::BTreeMap;
+    let mut folders: BTreeMap<String, BTreeMap<String, usize>> = BTreeMap::new();
+    let mut files = Vec::new();
+    for path in paths {
+        let parent = path
+            .parent()
+            .map(|p| p.display().to_string())
+            .unwrap_or_default();
+        let ext = path
+            .extension()
+            .map(|e| e.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        if matches!(ext.as_str(), "png" | "svg" | "csv") {
+            *folders.entry(parent).or_default().entry(ext).or_insert(0) += 1;
+        } else {
+            files.push(path.display().to_string());
+        }
+    }
+    let mut text = String::from("\nWrote:\n");
+    for file in files {
+        text.push_str(&format!("  {file}\n"));
+    }
+    for (folder, counts) in folders {
+        let counts: Vec<String> = counts.iter().map(|(ext, n)| format!("{n} {ext}")).collect();
+        text.push_str(&format!("  {folder}/ ({})\n", counts.join(", ")));
+    }
+    text
 }
 
 /// Writes to stdout; a closed pipe (`| head`) is not an error.

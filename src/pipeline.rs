@@ -77,6 +77,7 @@ pub fn run(config: &Config, options: &RunOptions) -> Result<RunOutcome> {
     outcome.timings.push(("write json+csv", started.elapsed()));
 
     let started = Instant::now();
+    let spinner = spinner("charts", options.quiet);
     let charts = report::charts::render_all(report, config.chart_scale)?;
     let charts_dir = config.output_dir.join("charts");
     for chart in &charts {
@@ -89,6 +90,7 @@ pub fn run(config: &Config, options: &RunOptions) -> Result<RunOutcome> {
     let html_path = config.output_dir.join("index.html");
     report::write::atomic_write(&html_path, report::html::render(report, &charts).as_bytes())?;
     outcome.written.push(html_path);
+    spinner.finish_and_clear();
     outcome.timings.push(("charts+html", started.elapsed()));
     Ok(outcome)
 }
@@ -122,8 +124,10 @@ pub fn analyse(config: &Config, options: &RunOptions) -> Result<RunOutcome> {
     skipped.append(&mut counted.skipped);
     let mut documents = std::mem::take(&mut counted.documents);
     documents.sort_by(|a, b| a.path.cmp(&b.path));
+    let spinner = spinner("analysing", options.quiet);
     let report =
         pool.install(|| build_report(config, &corpus, &mut counted.tally, skipped, documents));
+    spinner.finish_and_clear();
     if report.corpus.words == 0 {
         return Err(BadInput(format!(
             "no readable article in {}: every file was skipped or has no words",
@@ -302,6 +306,20 @@ fn count_document(
             });
         }
     }
+}
+
+/// A ticking spinner for a stage without a count (hidden like the bars).
+fn spinner(stage: &'static str, quiet: bool) -> ProgressBar {
+    if quiet {
+        return ProgressBar::hidden();
+    }
+    let bar = ProgressBar::new_spinner();
+    if let Ok(style) = ProgressStyle::with_template("{prefix:>10} {spinner} {elapsed}") {
+        bar.set_style(style);
+    }
+    bar.set_prefix(stage);
+    bar.enable_steady_tick(std::time::Duration::from_millis(120));
+    bar
 }
 
 fn progress_bar(len: u64, stage: &'static str, quiet: bool) -> ProgressBar {
