@@ -214,6 +214,42 @@ pub struct DocTally {
     pub sentence_hits: Vec<(u32, u16, u32)>,
 }
 
+/// A document being counted block by block (see [`Tally::add_part`]).
+#[derive(Debug)]
+pub struct DocumentParts {
+    doc: DocTally,
+    /// Bytes of normalised text in the blocks so far (each block counted with a line break).
+    bytes: u64,
+}
+
+impl DocumentParts {
+    /// Starts document `document` of source `source`.
+    pub fn new(source: usize, document: usize) -> DocumentParts {
+        DocumentParts {
+            doc: DocTally {
+                source: source as u32,
+                document: document as u32,
+                words: 0,
+                sentences: 0,
+                hits: Vec::new(),
+                sentence_words: Vec::new(),
+                sentence_hits: Vec::new(),
+            },
+            bytes: 0,
+        }
+    }
+
+    /// Words counted so far.
+    pub fn words(&self) -> u64 {
+        self.doc.words
+    }
+
+    /// Sentences counted so far.
+    pub fn sentences(&self) -> u64 {
+        self.doc.sentences
+    }
+}
+
 /// Counts for any set of documents; see the module documentation.
 #[derive(Debug, Default, Clone)]
 pub struct Tally {
@@ -263,6 +299,30 @@ struct Scratch {
 impl Tally {
     /// Counts one document of source `source`. `raw` is the decoded file text.
     pub fn add_document(&mut self, analyzer: &Analyzer, source: usize, document: usize, raw: &str) {
+        let mut part = DocumentParts::new(source, document);
+        self.add_part(analyzer, &mut part, raw);
+        self.finish_document(part);
+    }
+
+    /// Records a document whose parts were all added with [`Tally::add_part`].
+    pub fn finish_document(&mut self, mut part: DocumentParts) {
+        if self.sources.len() <= part.doc.source as usize {
+            self.sources
+                .resize_with(part.doc.source as usize + 1, SourceTally::default);
+        }
+        self.sources[part.doc.source as usize].documents += 1;
+        part.doc.sentence_hits.sort_unstable();
+        self.documents.push(part.doc);
+    }
+
+    /// Counts one block of a document: a very large document is read in
+    /// blocks that end at a line break, so memory stays bounded. Sentences
+    /// never cross blocks; an anchor's context window stops at a block edge.
+    pub fn add_part(&mut self, analyzer: &Analyzer, part: &mut DocumentParts, raw: &str) {
+        let source = part.doc.source as usize;
+        let document = part.doc.document as usize;
+        let sentence_base = part.doc.sentences as u32;
+        let byte_base = part.bytes;
         let config = analyzer.config;
         let text = normalize(raw, &config.boilerplate);
         let tokens = tokenize(&text);
@@ -284,7 +344,6 @@ impl Tally {
         let vocab = &mut self.vocab;
         let src = &mut self.sources[source];
         src.ensure_lists(list_count);
-        src.documents += 1;
         src.words += tokens.words.len() as u64;
         src.sentences += tokens.sentences.len() as u64;
 
@@ -330,19 +389,15 @@ impl Tally {
         let sentence_of =
             |position: u32| tokens.sentences.partition_point(|s| s.end <= position) as u32;
         let keep_sentences = analyzer.keeps_sentences(source);
-        let mut doc = DocTally {
-            source: source as u32,
-            document: document as u32,
-            words: tokens.words.len() as u64,
-            sentences: tokens.sentences.len() as u64,
-            hits: Vec::with_capacity(list_count),
-            sentence_words: if keep_sentences {
-                tokens.sentences.iter().map(|s| s.end - s.start).collect()
-            } else {
-                Vec::new()
-            },
-            sentence_hits: Vec::new(),
-        };
+        let doc = &mut part.doc;
+        doc.words += tokens.words.len() as u64;
+        doc.sentences += tokens.sentences.len() as u64;
+        doc.hits.resize(list_count, 0);
+        if keep_sentences {
+            doc.sentence_words
+                .extend(tokens.sentences.iter().map(|s| s.end - s.start));
+        }
+        part.bytes += text.len() as u64 + 1;
         let context = anchor_context(
             &scratch.matches[ANCHOR_LIST],
             &tokens,
@@ -359,7 +414,7 @@ impl Tally {
             let tally = &mut src.lists[list];
             tally.ensure_terms(config.lexicon.list(list).terms.len());
             tally.hits += matches.len() as u64;
-            doc.hits.push(matches.len() as u64);
+            doc.hits[list] += matches.len() as u64;
             let mut per_sentence: Vec<(u32, u32)> = Vec::new();
             for m in matches {
                 tally.terms[m.term as usize] += 1;
@@ -385,7 +440,7 @@ impl Tally {
             }
             for &(s, n) in &per_sentence {
                 if keep_sentences {
-                    doc.sentence_hits.push((s, list as u16, n));
+                    doc.sentence_hits.push((sentence_base + s, list as u16, n));
                 }
                 if list != ANCHOR_LIST {
                     themes_in_sentence[s as usize].push((list - 1) as u16);
@@ -394,14 +449,18 @@ impl Tally {
             if list != ANCHOR_LIST {
                 let limit = config.raw.analysis.evidence_sentences;
                 for &(s, n) in &per_sentence {
-                    let candidate_rank = (std::cmp::Reverse(n), document as u32, s);
+                    let candidate_rank = (std::cmp::Reverse(n), document as u32, sentence_base + s);
                     let kept = &src.evidence[list];
                     if kept.len() >= limit
                         && kept.last().is_some_and(|e| e.rank() <= candidate_rank)
                     {
                         continue;
                     }
-                    let evidence = make_evidence(&text, &tokens, matches, s, n, document as u32);
+                    let mut evidence =
+                        make_evidence(&text, &tokens, matches, s, n, document as u32);
+                    evidence.sentence += sentence_base;
+                    evidence.start += byte_base as u32;
+                    evidence.end += byte_base as u32;
                     insert_ranked(&mut src.evidence[list], evidence, limit);
                 }
             }
@@ -416,8 +475,6 @@ impl Tally {
                 }
             }
         }
-        doc.sentence_hits.sort_unstable();
-        self.documents.push(doc);
     }
 
     /// Adds every count of `other` to `self`.
@@ -1054,5 +1111,30 @@ mod tests {
             doc.sentence_hits,
             vec![(0, 0, 1), (0, 1, 1), (0, 2, 1), (1, 1, 1)]
         );
+    }
+
+    #[test]
+    fn a_document_counted_in_blocks_equals_the_whole() {
+        let c = config(THEMES);
+        let a = Analyzer::new(&c, &[1]);
+        let first = "Trade with Russia grows. The multivector policy holds.";
+        let second = "Belt and Road trade, Russia and trade again.";
+        let mut whole = Tally::default();
+        whole.add_document(&a, 0, 0, &format!("{first}\n\n{second}"));
+        let mut blocks = Tally::default();
+        let mut part = DocumentParts::new(0, 0);
+        blocks.add_part(&a, &mut part, first);
+        blocks.add_part(&a, &mut part, second);
+        blocks.finish_document(part);
+        assert_eq!(blocks.term_counts(&[0]), whole.term_counts(&[0]));
+        assert_eq!(blocks.pair_counts(&[0], 100), whole.pair_counts(&[0], 100));
+        assert_eq!(blocks.documents, whole.documents);
+        let (b, w) = (&blocks.sources[0], &whole.sources[0]);
+        assert_eq!(
+            (b.documents, b.words, b.sentences),
+            (w.documents, w.words, w.sentences)
+        );
+        // Evidence offsets point into the same normalised text.
+        assert_eq!(b.evidence, w.evidence);
     }
 }

@@ -231,6 +231,119 @@ pub fn read(doc: &Document) -> Result<Decoded, String> {
     decode(&bytes)
 }
 
+/// Reads a large document in blocks of about `block` bytes of text, each
+/// ending at a paragraph or line break (or, in a text without line breaks,
+/// after a sentence), and gives each block to `each`. Memory stays at a few
+/// blocks whatever the file size. The encoding is decided on the first block
+/// (BOM, else UTF-8 if it is UTF-8, else Windows-1252). Returns the encoding
+/// name and the number of replaced byte sequences; `Err` is the reason to skip.
+pub fn read_in_blocks(
+    doc: &Document,
+    block: usize,
+    mut each: impl FnMut(&str),
+) -> Result<(&'static str, usize), String> {
+    use std::io::Read;
+    let mut file = fs::File::open(&doc.path).map_err(|e| format!("cannot read: {e}"))?;
+    let block = block.max(16);
+    let mut buf = vec![0u8; block];
+    let mut fill = |buf: &mut Vec<u8>| -> Result<usize, String> {
+        let mut n = 0;
+        while n < buf.len() {
+            match file.read(&mut buf[n..]) {
+                Ok(0) => break,
+                Ok(k) => n += k,
+                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+                Err(e) => return Err(format!("cannot read: {e}")),
+            }
+        }
+        Ok(n)
+    };
+    let mut n = fill(&mut buf)?;
+    let head = &buf[..n];
+    let (encoding, name, skip) = match Encoding::for_bom(head) {
+        Some((e, bom)) => (e, if e == UTF_8 { "UTF-8 (BOM)" } else { e.name() }, bom),
+        None => {
+            if let Some(kind) = binary_kind(head) {
+                return Err(format!("not text: {kind}"));
+            }
+            // A sequence cut by the block end is not an error (error_len is None).
+            let utf8 = match std::str::from_utf8(head) {
+                Ok(_) => true,
+                Err(e) => e.error_len().is_none() || mostly_utf8(head),
+            };
+            if utf8 {
+                (UTF_8, "UTF-8", 0)
+            } else {
+                (WINDOWS_1252, "windows-1252", 0)
+            }
+        }
+    };
+    let mut decoder = encoding.new_decoder_without_bom_handling();
+    let mut pending = String::new();
+    let mut replaced = 0;
+    let mut start = skip;
+    loop {
+        let last = n < buf.len();
+        let input = &buf[start..n];
+        pending.reserve(
+            decoder
+                .max_utf8_buffer_length(input.len())
+                .unwrap_or(input.len() * 3 + 16),
+        );
+        let before = pending.len();
+        let (_, _, had_errors) = decoder.decode_to_string(input, &mut pending, last);
+        if had_errors {
+            replaced += pending[before..].matches('\u{FFFD}').count();
+        }
+        while pending.len() >= block || (last && !pending.is_empty()) {
+            let cut = if last && pending.len() < block {
+                pending.len()
+            } else {
+                block_cut(&pending, block)
+            };
+            each(&pending[..cut]);
+            pending.drain(..cut);
+        }
+        if last {
+            return Ok((name, replaced));
+        }
+        n = fill(&mut buf)?;
+        start = 0;
+    }
+}
+
+/// Where to end a block of at least `block` bytes: after the last blank line,
+/// else the last line break, else the last sentence end, else a space, in the
+/// second half of the block; at worst at a character boundary.
+fn block_cut(text: &str, block: usize) -> usize {
+    let window_start = (block / 2).min(text.len());
+    let mut end = block.min(text.len());
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    let mut from = window_start;
+    while !text.is_char_boundary(from) {
+        from -= 1;
+    }
+    let window = &text[from..end];
+    for sep in ["\n\n", "\n", ". ", " "] {
+        if let Some(i) = window.rfind(sep) {
+            return from + i + sep.len();
+        }
+    }
+    end.max(1)
+}
+
+/// More valid multi-byte UTF-8 sequences than invalid bytes.
+fn mostly_utf8(bytes: &[u8]) -> bool {
+    let (mut multibyte, mut invalid) = (0usize, 0usize);
+    for chunk in bytes.utf8_chunks() {
+        multibyte += chunk.valid().chars().filter(|c| !c.is_ascii()).count();
+        invalid += usize::from(!chunk.invalid().is_empty());
+    }
+    multibyte > 0 && invalid <= multibyte
+}
+
 /// Decodes file bytes: a BOM decides (UTF-8, UTF-16LE/BE); else valid UTF-8;
 /// else mostly-UTF-8 text with a few bad bytes is UTF-8 with replacements;
 /// else Windows-1252 (which also reads Latin-1). Binary files are refused.
@@ -263,12 +376,11 @@ pub fn decode(bytes: &[u8]) -> Result<Decoded, String> {
             replaced: 0,
         }),
         Err(_) => {
-            let (mut multibyte, mut invalid) = (0usize, 0usize);
-            for chunk in bytes.utf8_chunks() {
-                multibyte += chunk.valid().chars().filter(|c| !c.is_ascii()).count();
-                invalid += usize::from(!chunk.invalid().is_empty());
-            }
-            if multibyte > 0 && invalid <= multibyte {
+            if mostly_utf8(bytes) {
+                let invalid = bytes
+                    .utf8_chunks()
+                    .filter(|c| !c.invalid().is_empty())
+                    .count();
                 Ok(Decoded {
                     text: String::from_utf8_lossy(bytes).into_owned(),
                     encoding: "UTF-8",
@@ -398,5 +510,36 @@ mod tests {
             .unwrap_err()
             .to_string();
         assert!(err.contains("\"x\""), "{err}");
+    }
+
+    #[test]
+    fn blocks_cover_the_whole_text_and_end_at_breaks() {
+        let dir = tempfile::tempdir().unwrap();
+        let text = "First paragraph, caf\u{e9} here.\n\nSecond one is longer than the first.\nA line.\n\nLast.";
+        let path = dir.path().join("a.txt");
+        fs::write(&path, text).unwrap();
+        let doc = Document {
+            path,
+            rel: "a.txt".into(),
+            bytes: text.len() as u64,
+        };
+        let mut blocks = Vec::new();
+        let (encoding, replaced) =
+            read_in_blocks(&doc, 32, |b| blocks.push(b.to_string())).unwrap();
+        assert_eq!((encoding, replaced), ("UTF-8", 0));
+        assert_eq!(blocks.concat(), text);
+        assert!(blocks.len() > 2, "{blocks:?}");
+        for b in &blocks[..blocks.len() - 1] {
+            assert!(
+                b.ends_with('\n') || b.ends_with(". ") || b.ends_with(' '),
+                "{b:?}"
+            );
+        }
+        // Windows-1252 is decided on the first block and kept.
+        fs::write(&doc.path, b"\x93quoted\x94 text\n\nmore \x92 text").unwrap();
+        let mut out = String::new();
+        let (encoding, _) = read_in_blocks(&doc, 16, |b| out.push_str(b)).unwrap();
+        assert_eq!(encoding, "windows-1252");
+        assert_eq!(out, "\u{201C}quoted\u{201D} text\n\nmore \u{2019} text");
     }
 }

@@ -13,7 +13,7 @@ use rayon::prelude::*;
 
 use crate::analyze::build_report;
 use crate::config::Config;
-use crate::count::{Analyzer, Tally};
+use crate::count::{Analyzer, DocumentParts, Tally};
 use crate::error::BadInput;
 use crate::ingest::{self, Corpus, Document};
 use crate::report::{self, DocumentInfo, Report, SkippedFile};
@@ -39,6 +39,12 @@ pub struct RunOutcome {
     /// Wall time of each stage, in order.
     pub timings: Vec<(&'static str, Duration)>,
 }
+
+/// Documents larger than this are read and counted in blocks, so memory does
+/// not grow with the size of one document.
+const LARGE_DOCUMENT_BYTES: u64 = 16 << 20;
+/// Block size for large documents.
+const BLOCK_BYTES: usize = 4 << 20;
 
 /// Document chunks per worker thread in the counting stage.
 const CHUNKS_PER_THREAD: usize = 4;
@@ -269,19 +275,28 @@ fn count_document(
     index: usize,
     doc: &Document,
 ) {
-    match ingest::read(doc) {
-        Ok(decoded) => {
-            if decoded.replaced > 0 {
+    let mut part = DocumentParts::new(source, index);
+    let read = if doc.bytes > LARGE_DOCUMENT_BYTES {
+        let tally = &mut partial.tally;
+        ingest::read_in_blocks(doc, BLOCK_BYTES, |text| {
+            tally.add_part(analyzer, &mut part, text)
+        })
+    } else {
+        ingest::read(doc).map(|decoded| {
+            partial.tally.add_part(analyzer, &mut part, &decoded.text);
+            (decoded.encoding, decoded.replaced)
+        })
+    };
+    match read {
+        Ok((encoding, replaced)) => {
+            if replaced > 0 {
                 partial.warnings.push(format!(
-                    "{}: {} invalid byte sequence(s) replaced with U+FFFD ({})",
-                    doc.rel, decoded.replaced, decoded.encoding
+                    "{}: {replaced} invalid byte sequence(s) replaced with U+FFFD ({encoding})",
+                    doc.rel
                 ));
             }
-            partial
-                .tally
-                .add_document(analyzer, source, index, &decoded.text);
-            let counted = partial.tally.documents.last();
-            let (words, sentences) = counted.map_or((0, 0), |d| (d.words, d.sentences));
+            let (words, sentences) = (part.words(), part.sentences());
+            partial.tally.finish_document(part);
             if words == 0 {
                 partial
                     .warnings
@@ -292,8 +307,8 @@ fn count_document(
                 source: source_id.to_string(),
                 words,
                 sentences,
-                encoding: decoded.encoding.to_string(),
-                replaced: decoded.replaced as u64,
+                encoding: encoding.to_string(),
+                replaced: replaced as u64,
             });
         }
         Err(reason) => {
