@@ -67,7 +67,10 @@ pub struct CommonArgs {
     /// No progress bars.
     #[arg(long, short, global = true)]
     pub quiet: bool,
-    /// Print the wall time of each stage on stderr.
+    /// Print the wall time of each stage (and what the cache saved) on stderr.
     #[arg(long, global = true)]
     pub timings: bool,
+    /// Neither read nor write the cache of tokenized documents in <output>/.cache/.
+    #[arg(long, global = true)]
+    pub no_cache: bool,
 }

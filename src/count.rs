@@ -18,9 +18,9 @@ use rustc_hash::FxHashMap;
 
 use crate::config::Config;
 use crate::lexicon::{Match, Matcher, WordMatches, ANCHOR_LIST};
-use crate::normalize::normalize;
+use crate::prepare::{prepare, Prepared};
 use crate::stem::form_of;
-use crate::tokenize::{tokenize, Tokens};
+use crate::tokenize::Tokens;
 
 /// Everything a document needs that is built once per run and shared.
 pub struct Analyzer<'a> {
@@ -271,6 +271,33 @@ pub struct StemTable {
     pub counts: Vec<Vec<u64>>,
 }
 
+/// A source's counts that do not depend on the lexicons, with its own stem
+/// numbering: what the cache keeps so that a re-run after a lexicon edit does
+/// not count terms and pairs again.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct SourceTextCounts {
+    /// Words.
+    pub words: u64,
+    /// Non-stopword words.
+    pub tokens: u64,
+    /// Sentences.
+    pub sentences: u64,
+    /// (stem, content tokens); the index is the stem's local number.
+    pub stems: Vec<(String, u64)>,
+    /// (form, local stem number, content tokens).
+    pub forms: Vec<(String, u32, u64)>,
+    /// (local stem number, local stem number, co-occurrences).
+    pub pairs: Vec<(u32, u32, u64)>,
+}
+
+impl SourceTextCounts {
+    /// Every form and pair refers to a listed stem (checked before cached counts are used).
+    pub fn is_consistent(&self) -> bool {
+        let n = self.stems.len() as u32;
+        self.forms.iter().all(|f| f.1 < n) && self.pairs.iter().all(|p| p.0 < n && p.1 < n)
+    }
+}
+
 /// A co-occurring pair with the marginals of its pair table (stems as ids of the tally, either order).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct PairStats {
@@ -284,6 +311,15 @@ pub struct PairStats {
     pub count_a: u64,
     /// Co-occurrences of `b` with any stem.
     pub count_b: u64,
+}
+
+/// Whether [`Tally::add_prepared`] counts the lexicon-independent figures.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TextCounts {
+    /// Count words, tokens, sentences, terms and pairs too.
+    Count,
+    /// They are already known (loaded from the cache): count only lexicon matches.
+    Skip,
 }
 
 /// Reusable buffers for one document.
@@ -319,24 +355,42 @@ impl Tally {
     /// blocks that end at a line break, so memory stays bounded. Sentences
     /// never cross blocks; an anchor's context window stops at a block edge.
     pub fn add_part(&mut self, analyzer: &Analyzer, part: &mut DocumentParts, raw: &str) {
+        let prepared = prepare(raw, &analyzer.config.boilerplate);
+        self.add_prepared(analyzer, part, &prepared, TextCounts::Count);
+    }
+
+    /// Counts a prepared document (or block). With [`TextCounts::Skip`] only
+    /// what depends on the lexicons is counted (theme and anchor matches,
+    /// their contexts, evidence and the per-document figures); the source's
+    /// word, token, sentence, term and pair counts are left alone, because
+    /// they come from the cache.
+    pub fn add_prepared(
+        &mut self,
+        analyzer: &Analyzer,
+        part: &mut DocumentParts,
+        prepared: &Prepared,
+        text_counts: TextCounts,
+    ) {
         let source = part.doc.source as usize;
         let document = part.doc.document as usize;
         let sentence_base = part.doc.sentences as u32;
         let byte_base = part.bytes;
         let config = analyzer.config;
-        let text = normalize(raw, &config.boilerplate);
-        let tokens = tokenize(&text);
+        let text = prepared.text.as_str();
+        let tokens = &prepared.tokens;
+        let count_text = text_counts == TextCounts::Count;
         let list_count = config.lexicon.list_count();
         let theme_count = list_count - 1;
         let mut scratch = Scratch {
             matches: vec![Vec::new(); list_count],
             ..Scratch::default()
         };
-        for w in &tokens.words {
-            let surface = &text[w.start as usize..w.end as usize];
-            let id = self.vocab.lookup(surface, analyzer);
-            scratch.ids.push(id);
-        }
+        let local: Vec<u32> = (0..prepared.first_use.len())
+            .map(|k| self.vocab.lookup(prepared.spelling_text(k), analyzer))
+            .collect();
+        scratch
+            .ids
+            .extend(prepared.spelling.iter().map(|&k| local[k as usize]));
 
         if self.sources.len() <= source {
             self.sources.resize_with(source + 1, SourceTally::default);
@@ -344,8 +398,10 @@ impl Tally {
         let vocab = &mut self.vocab;
         let src = &mut self.sources[source];
         src.ensure_lists(list_count);
-        src.words += tokens.words.len() as u64;
-        src.sentences += tokens.sentences.len() as u64;
+        if count_text {
+            src.words += tokens.words.len() as u64;
+            src.sentences += tokens.sentences.len() as u64;
+        }
 
         for sentence in &tokens.sentences {
             let ids = &scratch.ids[sentence.start as usize..sentence.end as usize];
@@ -356,12 +412,16 @@ impl Tally {
                 if info.content {
                     scratch.content.push(info.stem);
                     scratch.content_positions.push(sentence.start + k as u32);
-                    bump(&mut src.stems, info.stem);
-                    bump(&mut src.forms, info.form);
+                    if count_text {
+                        bump(&mut src.stems, info.stem);
+                        bump(&mut src.forms, info.form);
+                    }
                 }
             }
-            src.tokens += scratch.content.len() as u64;
-            count_pairs(&scratch.content, config.window, &mut src.pairs);
+            if count_text {
+                src.tokens += scratch.content.len() as u64;
+                count_pairs(&scratch.content, config.window, &mut src.pairs);
+            }
 
             let per_word: Vec<&WordMatches> = ids
                 .iter()
@@ -400,7 +460,7 @@ impl Tally {
         part.bytes += text.len() as u64 + 1;
         let context = anchor_context(
             &scratch.matches[ANCHOR_LIST],
-            &tokens,
+            tokens,
             config.raw.analysis.context_window as u32,
         );
         src.context_words += context
@@ -456,8 +516,7 @@ impl Tally {
                     {
                         continue;
                     }
-                    let mut evidence =
-                        make_evidence(&text, &tokens, matches, s, n, document as u32);
+                    let mut evidence = make_evidence(text, tokens, matches, s, n, document as u32);
                     evidence.sentence += sentence_base;
                     evidence.start += byte_base as u32;
                     evidence.end += byte_base as u32;
@@ -510,6 +569,80 @@ impl Tally {
         }
         self.documents.extend(other.documents);
         self
+    }
+
+    /// The lexicon-independent counts of source `source` (what the cache keeps).
+    pub fn text_counts(&self, source: usize) -> SourceTextCounts {
+        let Some(src) = self.sources.get(source) else {
+            return SourceTextCounts::default();
+        };
+        // Local numbering of the stems the source uses, in id order.
+        let mut local: Vec<u32> = vec![u32::MAX; self.vocab.stems.strings.len()];
+        let mut stems = Vec::new();
+        for (id, &n) in src.stems.iter().enumerate() {
+            if n > 0 {
+                local[id] = stems.len() as u32;
+                stems.push((self.stem(id as u32).to_string(), n));
+            }
+        }
+        let forms = src
+            .forms
+            .iter()
+            .enumerate()
+            .filter(|&(_, &n)| n > 0)
+            .map(|(id, &n)| {
+                let stem = local[self.vocab.form_stem[id] as usize];
+                (self.vocab.forms.get(id as u32).to_string(), stem, n)
+            })
+            .collect();
+        let mut pairs: Vec<(u32, u32, u64)> = src
+            .pairs
+            .iter()
+            .map(|(&k, &n)| (local[(k >> 32) as usize], local[k as u32 as usize], n))
+            .collect();
+        pairs.sort_unstable();
+        SourceTextCounts {
+            words: src.words,
+            tokens: src.tokens,
+            sentences: src.sentences,
+            stems,
+            forms,
+            pairs,
+        }
+    }
+
+    /// Adds lexicon-independent counts (from the cache) to source `source`.
+    /// `counts` must be [consistent](SourceTextCounts::is_consistent).
+    pub fn add_text_counts(&mut self, source: usize, counts: &SourceTextCounts) {
+        debug_assert!(counts.is_consistent());
+        if self.sources.len() <= source {
+            self.sources.resize_with(source + 1, SourceTally::default);
+        }
+        let stem_map: Vec<u32> = counts
+            .stems
+            .iter()
+            .map(|(s, _)| self.vocab.stems.intern(s))
+            .collect();
+        let form_map: Vec<u32> = counts
+            .forms
+            .iter()
+            .map(|(form, stem, _)| self.vocab.form_id(form, |_| stem_map[*stem as usize]))
+            .collect();
+        let src = &mut self.sources[source];
+        src.words += counts.words;
+        src.tokens += counts.tokens;
+        src.sentences += counts.sentences;
+        for (&id, (_, n)) in stem_map.iter().zip(&counts.stems) {
+            add_at(&mut src.stems, id, *n);
+        }
+        for (&id, (_, _, n)) in form_map.iter().zip(&counts.forms) {
+            add_at(&mut src.forms, id, *n);
+        }
+        src.pairs.reserve(counts.pairs.len());
+        for &(a, b, n) in &counts.pairs {
+            let key = pair_key(stem_map[a as usize], stem_map[b as usize]);
+            *src.pairs.entry(key).or_insert(0) += n;
+        }
     }
 
     /// Every stem with its count per source, in alphabetical stem order (a

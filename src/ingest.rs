@@ -216,8 +216,17 @@ fn document_if_wanted(
 
 /// Reads and decodes a document; `Err` is the reason to skip it.
 pub fn read(doc: &Document) -> Result<Decoded, String> {
-    let bytes = fs::read(&doc.path).map_err(|e| format!("cannot read: {e}"))?;
-    // The common case, plain UTF-8, takes the bytes over without a copy.
+    decode_owned(read_bytes(doc)?)
+}
+
+/// Reads a document's bytes; `Err` is the reason to skip it.
+pub fn read_bytes(doc: &Document) -> Result<Vec<u8>, String> {
+    fs::read(&doc.path).map_err(|e| format!("cannot read: {e}"))
+}
+
+/// Decodes a file's bytes (see [`decode`]); plain UTF-8, the common case,
+/// takes the bytes over without a copy.
+pub fn decode_owned(bytes: Vec<u8>) -> Result<Decoded, String> {
     if Encoding::for_bom(&bytes).is_none() && binary_kind(&bytes).is_none() {
         return match String::from_utf8(bytes) {
             Ok(text) => Ok(Decoded {

@@ -8,6 +8,7 @@
 //! the stages in order over a thread pool.
 
 pub mod analyze;
+pub mod cache;
 pub mod cli;
 pub mod config;
 pub mod count;
@@ -17,6 +18,7 @@ pub mod kwic;
 pub mod lexicon;
 pub mod normalize;
 pub mod pipeline;
+pub mod prepare;
 pub mod report;
 pub mod stem;
 pub mod tokenize;

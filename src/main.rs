@@ -30,24 +30,21 @@ fn run(cli: &Cli) -> anyhow::Result<()> {
         output: args.output.clone(),
     };
     let config = Config::load(&args.config, &overrides)?;
+    let options = RunOptions {
+        threads: args.threads.map(usize::from),
+        quiet: args.quiet,
+        no_cache: args.no_cache,
+    };
     match cli
         .command
         .as_ref()
         .unwrap_or(&Command::Run { watch: false })
     {
         Command::Run { watch: false } => {
-            let options = RunOptions {
-                threads: args.threads.map(usize::from),
-                quiet: args.quiet,
-            };
             let outcome = pipeline::run(&config, &options)?;
             print_outcome(&outcome, args.timings)
         }
         Command::Run { watch: true } => {
-            let options = RunOptions {
-                threads: args.threads.map(usize::from),
-                quiet: args.quiet,
-            };
             framescope::watch::watch(&args.config, &overrides, &options, |outcome| {
                 print_outcome(outcome, args.timings)
             })
@@ -69,10 +66,6 @@ fn run(cli: &Cli) -> anyhow::Result<()> {
             print_text(&text)
         }
         Command::Lexicon => {
-            let options = RunOptions {
-                threads: args.threads.map(usize::from),
-                quiet: args.quiet,
-            };
             let outcome = pipeline::analyse(&config, &options)?;
             print_text(&lexicon_report(&outcome.report))
         }
@@ -93,6 +86,12 @@ fn print_outcome(outcome: &RunOutcome, timings: bool) -> anyhow::Result<()> {
     if timings {
         for (stage, took) in &outcome.timings {
             eprintln!("timing: {stage:<12} {:>9.3} s", took.as_secs_f64());
+        }
+        if let Some(cache) = &outcome.cache {
+            eprintln!(
+                "cache: {} of {} documents and {} of {} sources' term counts reused",
+                cache.documents_reused, cache.documents, cache.sources_reused, cache.sources
+            );
         }
     }
     let mut text = headline_table(&outcome.report);

@@ -12,10 +12,12 @@ use indicatif::{ProgressBar, ProgressStyle};
 use rayon::prelude::*;
 
 use crate::analyze::build_report;
+use crate::cache::{Cache, Key};
 use crate::config::Config;
-use crate::count::{Analyzer, DocumentParts, Tally};
+use crate::count::{Analyzer, DocumentParts, SourceTextCounts, Tally, TextCounts};
 use crate::error::BadInput;
 use crate::ingest::{self, Corpus, Document};
+use crate::prepare::prepare;
 use crate::report::{self, DocumentInfo, Report, SkippedFile};
 
 /// How to run.
@@ -25,6 +27,8 @@ pub struct RunOptions {
     pub threads: Option<usize>,
     /// Hide progress bars.
     pub quiet: bool,
+    /// Neither read nor write the cache in `<output>/.cache/`.
+    pub no_cache: bool,
 }
 
 /// What a run produced.
@@ -38,6 +42,8 @@ pub struct RunOutcome {
     pub warnings: Vec<String>,
     /// Wall time of each stage, in order.
     pub timings: Vec<(&'static str, Duration)>,
+    /// What came from the cache (`None` when it was not used).
+    pub cache: Option<CacheUse>,
 }
 
 /// Documents larger than this are read and counted in blocks, so memory does
@@ -56,6 +62,12 @@ struct Partial {
     skipped: Vec<SkippedFile>,
     documents: Vec<DocumentInfo>,
     warnings: Vec<String>,
+    /// Documents taken from the cache.
+    reused_documents: usize,
+    /// Sources with a file whose bytes changed between hashing and counting.
+    changed_sources: Vec<usize>,
+    /// Cache entries that could not be written.
+    cache_errors: Vec<String>,
 }
 
 impl Partial {
@@ -64,8 +76,24 @@ impl Partial {
         self.skipped.extend(other.skipped);
         self.documents.extend(other.documents);
         self.warnings.extend(other.warnings);
+        self.reused_documents += other.reused_documents;
+        self.changed_sources.extend(other.changed_sources);
+        self.cache_errors.extend(other.cache_errors);
         self
     }
+}
+
+/// What a run took from the cache (`output/.cache/`).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct CacheUse {
+    /// Documents found.
+    pub documents: usize,
+    /// Documents whose prepared text came from the cache (not read, decoded or tokenized).
+    pub documents_reused: usize,
+    /// Sources found.
+    pub sources: usize,
+    /// Sources whose term and pair counts came from the cache.
+    pub sources_reused: usize,
 }
 
 /// Runs the whole job and writes the outputs.
@@ -112,9 +140,15 @@ pub fn analyse(config: &Config, options: &RunOptions) -> Result<RunOutcome> {
         .num_threads(options.threads.unwrap_or(0))
         .build()
         .context("starting the worker threads")?;
-    let started = Instant::now();
-    let mut counted = pool.install(|| count_corpus(config, &corpus, options.quiet));
-    timings.push(("read+count", started.elapsed()));
+    let (mut counted, cache) = pool.install(|| {
+        let mut cache_timings = Vec::new();
+        let started = Instant::now();
+        let counted = count_corpus(config, &corpus, options, &mut cache_timings);
+        let keys_took: Duration = cache_timings.iter().map(|t| t.1).sum();
+        timings.extend(cache_timings);
+        timings.push(("read+count", started.elapsed().saturating_sub(keys_took)));
+        counted
+    });
 
     let started = Instant::now();
     let mut warnings = std::mem::take(&mut counted.warnings);
@@ -147,6 +181,7 @@ pub fn analyse(config: &Config, options: &RunOptions) -> Result<RunOutcome> {
         written: Vec::new(),
         warnings,
         timings,
+        cache,
     })
 }
 
@@ -229,10 +264,27 @@ pub fn check(config: &Config) -> Result<CheckOutcome> {
     })
 }
 
-/// Reads and counts every document in parallel.
-fn count_corpus(config: &Config, corpus: &Corpus, quiet: bool) -> Partial {
+/// One document to count, with what the cache knows about it.
+struct Job<'a> {
+    source: usize,
+    index: usize,
+    doc: &'a Document,
+    /// Cache key of the file's bytes (`None`: no cache, or the file could not be read).
+    key: Option<Key>,
+    /// Whether the source's lexicon-independent counts come from the cache.
+    text_counts: TextCounts,
+}
+
+/// Reads and counts every document in parallel, reusing what the cache holds.
+fn count_corpus(
+    config: &Config,
+    corpus: &Corpus,
+    options: &RunOptions,
+    timings: &mut Vec<(&'static str, Duration)>,
+) -> (Partial, Option<CacheUse>) {
     let per_source: Vec<usize> = corpus.sources.iter().map(|s| s.documents.len()).collect();
     let analyzer = Analyzer::new(config, &per_source);
+    let cache = (!options.no_cache).then(|| Cache::new(config));
     let documents: Vec<(usize, usize, &Document)> = corpus
         .sources
         .iter()
@@ -245,46 +297,159 @@ fn count_corpus(config: &Config, corpus: &Corpus, quiet: bool) -> Partial {
                 .map(move |(d, doc)| (s, d, doc))
         })
         .collect();
-    let bar = progress_bar(documents.len() as u64, "counting", quiet);
+
+    // Keys of every file and source, and the sources whose counts are cached.
+    let started = Instant::now();
+    let keys: Vec<Option<Key>> = match &cache {
+        Some(cache) => documents
+            .par_iter()
+            .map(|&(_, _, doc)| file_key(cache, doc))
+            .collect(),
+        None => vec![None; documents.len()],
+    };
+    let mut source_keys: Vec<Option<Key>> = vec![None; corpus.sources.len()];
+    let mut cached: Vec<Option<SourceTextCounts>> = vec![None; corpus.sources.len()];
+    if let Some(cache) = &cache {
+        let mut first = 0;
+        for (s, source) in corpus.sources.iter().enumerate() {
+            let n = source.documents.len();
+            let docs = source.documents.iter().zip(&keys[first..first + n]);
+            source_keys[s] =
+                Some(cache.source_key(&source.id, docs.map(|(d, k)| (d.rel.as_str(), *k))));
+            first += n;
+        }
+        cached = source_keys
+            .par_iter()
+            .map(|key| key.and_then(|k| cache.load_source(k)))
+            .collect();
+        timings.push(("cache keys", started.elapsed()));
+    }
+    let jobs: Vec<Job> = documents
+        .iter()
+        .zip(&keys)
+        .map(|(&(source, index, doc), &key)| Job {
+            source,
+            index,
+            doc,
+            key,
+            text_counts: if cached[source].is_some() {
+                TextCounts::Skip
+            } else {
+                TextCounts::Count
+            },
+        })
+        .collect();
+
+    let bar = progress_bar(jobs.len() as u64, "counting", options.quiet);
     // Each tally memoises every distinct word it meets (stem, stopword,
     // lexicon matches) and merging tallies re-maps their vocabularies, so a
     // few large chunks per thread beat rayon's fine-grained splitting; several
     // chunks per thread still balance uneven document sizes.
     let chunks = rayon::current_num_threads() * CHUNKS_PER_THREAD;
-    let chunk_len = documents.len().div_ceil(chunks).max(1);
-    let partial = documents
+    let chunk_len = jobs.len().div_ceil(chunks).max(1);
+    let mut partial = jobs
         .par_chunks(chunk_len)
         .map(|chunk| {
             let mut partial = Partial::default();
-            for &(s, d, doc) in chunk {
-                count_document(&analyzer, &mut partial, s, &corpus.sources[s].id, d, doc);
+            for job in chunk {
+                let source_id = &corpus.sources[job.source].id;
+                count_document(&analyzer, cache.as_ref(), &mut partial, source_id, job);
                 bar.inc(1);
             }
             partial
         })
         .reduce(Partial::default, Partial::merge);
     bar.finish_and_clear();
-    partial
+
+    let cache = cache.map(|cache| {
+        for (s, counts) in cached.iter().enumerate() {
+            match counts {
+                Some(counts) => partial.tally.add_text_counts(s, counts),
+                // A file that changed while it was being counted makes the
+                // source's counts belong to no single state of the input.
+                None if !partial.changed_sources.contains(&s) => {
+                    if let Some(key) = source_keys[s] {
+                        let counts = partial.tally.text_counts(s);
+                        if let Err(e) = cache.store_source(key, &counts) {
+                            partial.cache_errors.push(e.to_string());
+                        }
+                    }
+                }
+                None => {}
+            }
+        }
+        if let Some(first) = partial.cache_errors.first() {
+            partial.warnings.push(format!(
+                "cache: {} entries could not be written to {} (the next run will count again): {first}",
+                partial.cache_errors.len(),
+                cache.root().display()
+            ));
+        }
+        CacheUse {
+            documents: jobs.len(),
+            documents_reused: partial.reused_documents,
+            sources: corpus.sources.len(),
+            sources_reused: cached.iter().filter(|c| c.is_some()).count(),
+        }
+    });
+    (partial, cache)
+}
+
+/// The cache key of a file's bytes, read in pieces so a large file is never
+/// held whole; `None` when it cannot be read (counting reports that).
+fn file_key(cache: &Cache, doc: &Document) -> Option<Key> {
+    use std::io::Read;
+    let mut file = std::fs::File::open(&doc.path).ok()?;
+    let mut hasher = cache.document_hasher();
+    let mut buf = vec![0u8; (doc.bytes as usize).clamp(1, 1 << 20) + 1];
+    loop {
+        match file.read(&mut buf) {
+            Ok(0) => return Some(hasher.finish()),
+            Ok(n) => hasher.update(&buf[..n]),
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+            Err(_) => return None,
+        }
+    }
 }
 
 fn count_document(
     analyzer: &Analyzer,
+    cache: Option<&Cache>,
     partial: &mut Partial,
-    source: usize,
     source_id: &str,
-    index: usize,
-    doc: &Document,
+    job: &Job,
 ) {
-    let mut part = DocumentParts::new(source, index);
-    let read = if doc.bytes > LARGE_DOCUMENT_BYTES {
-        let tally = &mut partial.tally;
+    let doc = job.doc;
+    let boilerplate = &analyzer.config.boilerplate;
+    let mut part = DocumentParts::new(job.source, job.index);
+    let tally = &mut partial.tally;
+    let read: Result<(String, u64), String> = if doc.bytes > LARGE_DOCUMENT_BYTES {
+        // Read in blocks and never cached: an entry would be as large as the file.
         ingest::read_in_blocks(doc, BLOCK_BYTES, |text| {
-            tally.add_part(analyzer, &mut part, text)
+            let prepared = prepare(text, boilerplate);
+            tally.add_prepared(analyzer, &mut part, &prepared, job.text_counts)
         })
+        .map(|(encoding, replaced)| (encoding.to_string(), replaced as u64))
+    } else if let Some(entry) = job.key.and_then(|k| cache?.load_document(k)) {
+        partial.reused_documents += 1;
+        tally.add_prepared(analyzer, &mut part, &entry.prepared, job.text_counts);
+        Ok((entry.encoding, entry.replaced))
     } else {
-        ingest::read(doc).map(|decoded| {
-            partial.tally.add_part(analyzer, &mut part, &decoded.text);
-            (decoded.encoding, decoded.replaced)
+        ingest::read_bytes(doc).and_then(|bytes| {
+            let key = cache.map(|c| c.document_key(&bytes));
+            if key != job.key {
+                partial.changed_sources.push(job.source);
+            }
+            let decoded = ingest::decode_owned(bytes)?;
+            let prepared = prepare(&decoded.text, boilerplate);
+            tally.add_prepared(analyzer, &mut part, &prepared, job.text_counts);
+            let replaced = decoded.replaced as u64;
+            if let (Some(cache), Some(key)) = (cache, key) {
+                if let Err(e) = cache.store_document(key, decoded.encoding, replaced, &prepared) {
+                    partial.cache_errors.push(e.to_string());
+                }
+            }
+            Ok((decoded.encoding.to_string(), replaced))
         })
     };
     match read {
@@ -307,8 +472,8 @@ fn count_document(
                 source: source_id.to_string(),
                 words,
                 sentences,
-                encoding: encoding.to_string(),
-                replaced: replaced as u64,
+                encoding,
+                replaced,
             });
         }
         Err(reason) => {

@@ -98,6 +98,7 @@ fn run_on(docs: &[(String, String)], order: &[usize], threads: usize) -> Vec<u8>
     let options = RunOptions {
         threads: Some(threads),
         quiet: true,
+        ..RunOptions::default()
     };
     run(&config, &options).unwrap();
     fs::read(dir.path().join("output/report.json")).unwrap()

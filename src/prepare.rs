@@ -1,0 +1,124 @@
+//! A document made ready for counting: normalised text, its words and
+//! sentences, and each word's distinct-spelling index. This is everything
+//! about a document that does not depend on the lexicons, so it is what the
+//! cache (`cache`) keeps between runs.
+//!
+//! Distinct spellings are numbered per document in order of first use
+//! (`spelling[i]` for word `i`; `first_use[k]` is the word where spelling `k`
+//! first occurs), so a tally looks each spelling up once per document instead
+//! of once per word.
+
+use rustc_hash::FxHashMap;
+
+use crate::normalize::{normalize, LinePattern};
+use crate::tokenize::{tokenize, Tokens};
+
+/// One document (or one block of a large document) ready for counting.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Prepared {
+    /// The normalised text.
+    pub text: String,
+    /// Words and sentences of `text`.
+    pub tokens: Tokens,
+    /// For each word, the index of its spelling among the document's distinct spellings.
+    pub spelling: Vec<u32>,
+    /// For each distinct spelling, the index of the word where it first occurs.
+    pub first_use: Vec<u32>,
+}
+
+impl Prepared {
+    /// The text of word `i`.
+    pub fn word(&self, i: usize) -> &str {
+        let w = self.tokens.words[i];
+        &self.text[w.start as usize..w.end as usize]
+    }
+
+    /// The text of distinct spelling `k`.
+    pub fn spelling_text(&self, k: usize) -> &str {
+        self.word(self.first_use[k] as usize)
+    }
+
+    /// Checks the invariants that counting relies on (spans inside the text
+    /// on character boundaries, sentences covering words in order, spelling
+    /// indexes in range); a cache entry that fails this is not used.
+    pub fn is_consistent(&self) -> bool {
+        let text_len = self.text.len();
+        let words_ok = self.tokens.words.iter().all(|w| {
+            w.start <= w.end
+                && (w.end as usize) <= text_len
+                && self.text.is_char_boundary(w.start as usize)
+                && self.text.is_char_boundary(w.end as usize)
+        });
+        let n = self.tokens.words.len() as u32;
+        let mut expected_start = 0;
+        let sentences_ok = self.tokens.sentences.iter().all(|s| {
+            let ok = s.start == expected_start && s.start < s.end && s.end <= n;
+            expected_start = s.end;
+            ok
+        }) && expected_start == n;
+        let k = self.first_use.len() as u32;
+        let spellings_ok = self.spelling.len() == self.tokens.words.len()
+            && self.spelling.iter().all(|&s| s < k)
+            && self
+                .first_use
+                .iter()
+                .enumerate()
+                .all(|(j, &w)| w < n && self.spelling[w as usize] == j as u32);
+        words_ok && sentences_ok && spellings_ok
+    }
+}
+
+/// Normalises and tokenizes decoded text.
+pub fn prepare(raw: &str, boilerplate: &[LinePattern]) -> Prepared {
+    let text = normalize(raw, boilerplate);
+    let tokens = tokenize(&text);
+    let mut index: FxHashMap<&str, u32> = FxHashMap::default();
+    let mut spelling = Vec::with_capacity(tokens.words.len());
+    let mut first_use = Vec::new();
+    for (i, w) in tokens.words.iter().enumerate() {
+        let surface = &text[w.start as usize..w.end as usize];
+        let next = first_use.len() as u32;
+        let k = *index.entry(surface).or_insert(next);
+        if k == next {
+            first_use.push(i as u32);
+        }
+        spelling.push(k);
+    }
+    drop(index);
+    Prepared {
+        text,
+        tokens,
+        spelling,
+        first_use,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn spellings_are_numbered_by_first_use() {
+        let p = prepare("The cat saw the cat. The end.", &[]);
+        // Words: The cat saw the cat The end -> spellings The=0 cat=1 saw=2 the=3 end=4.
+        assert_eq!(p.spelling, vec![0, 1, 2, 3, 1, 0, 4]);
+        assert_eq!(p.first_use, vec![0, 1, 2, 3, 6]);
+        assert_eq!(p.spelling_text(3), "the");
+        assert_eq!(p.tokens.sentences.len(), 2);
+        assert!(p.is_consistent());
+    }
+
+    #[test]
+    fn inconsistent_entries_are_detected() {
+        let mut p = prepare("One two. Three.", &[]);
+        assert!(p.is_consistent());
+        p.spelling[0] = 9;
+        assert!(!p.is_consistent());
+        let mut p = prepare("One two. Three.", &[]);
+        p.tokens.words[1].end = 999;
+        assert!(!p.is_consistent());
+        let mut p = prepare("One two. Three.", &[]);
+        p.tokens.sentences.pop();
+        assert!(!p.is_consistent());
+    }
+}

@@ -1,0 +1,273 @@
+//! The tokenized-corpus cache (`<output>/.cache/`): a re-run reuses it when
+//! only lexicons or analysis settings change, recounts what changed, never
+//! trusts a damaged entry, and always gives the report a cold run gives.
+
+use std::fs;
+use std::path::Path;
+use std::process::{Command, Output};
+
+fn framescope(cwd: &Path, args: &[&str]) -> Output {
+    let out = Command::new(env!("CARGO_BIN_EXE_framescope"))
+        .args(args)
+        .current_dir(cwd)
+        .output()
+        .expect("the framescope binary runs");
+    assert!(
+        out.status.success(),
+        "framescope {args:?} failed\nstdout:\n{}\nstderr:\n{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    out
+}
+
+/// Three sources: `a` (a folder of two articles), `b` and `c` (one file each).
+/// Word counts by hand: a/one.txt 8, a/two.txt 8, b.txt 9, c.txt 6.
+fn write_fixture(dir: &Path) {
+    fs::create_dir_all(dir.join("input/a")).unwrap();
+    fs::write(
+        dir.join("input/a/one.txt"),
+        "Kazakhstan’s multi-vector policy courts China. Trade grows fast.\n",
+    )
+    .unwrap();
+    fs::write(
+        dir.join("input/a/two.txt"),
+        "Russia remains a partner. Pipelines carry oil westward.\n",
+    )
+    .unwrap();
+    fs::write(
+        dir.join("input/b.txt"),
+        "The multivector approach balances Russia and China with trade.\n",
+    )
+    .unwrap();
+    fs::write(dir.join("input/c.txt"), "Oil and trade, trade and oil.\n").unwrap();
+}
+
+fn write_config(dir: &Path, economy_terms: &str, extra: &str) {
+    let config = format!(
+        r#"{extra}
+[anchor]
+label = "multi-vector policy"
+terms = ["multi-vector*"]
+
+[themes.economy]
+group = "frames"
+terms = [{economy_terms}]
+
+[themes.russia]
+group = "actors"
+terms = ["Russia"]
+
+[themes.china]
+group = "actors"
+terms = ["China"]
+"#
+    );
+    fs::write(dir.join("config.toml"), config).unwrap();
+}
+
+/// Runs with `--timings` into `out` and returns the cache line of stderr.
+fn run(dir: &Path, out: &str, extra_args: &[&str]) -> String {
+    let mut args = vec!["run", "--quiet", "--timings", "--output", out];
+    args.extend_from_slice(extra_args);
+    let output = framescope(dir, &args);
+    String::from_utf8_lossy(&output.stderr)
+        .lines()
+        .find(|l| l.starts_with("cache:"))
+        .unwrap_or("")
+        .to_string()
+}
+
+fn report(dir: &Path, out: &str) -> Vec<u8> {
+    fs::read(dir.join(out).join("report.json")).unwrap()
+}
+
+fn json(dir: &Path, out: &str) -> serde_json::Value {
+    serde_json::from_slice(&report(dir, out)).unwrap()
+}
+
+fn source_field(report: &serde_json::Value, id: &str, path: &[&str]) -> u64 {
+    let source = report["sources"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["id"] == id)
+        .unwrap();
+    path.iter()
+        .fold(source, |v, k| &v[*k])
+        .as_u64()
+        .unwrap_or_else(|| panic!("{id}: {path:?} is a number"))
+}
+
+/// The report of a run that neither reads nor writes the cache.
+fn cold_report(dir: &Path) -> Vec<u8> {
+    let cold = run(dir, "cold", &["--no-cache"]);
+    assert_eq!(cold, "", "--no-cache reports no cache use");
+    assert!(
+        !dir.join("cold/.cache").exists(),
+        "--no-cache writes no cache"
+    );
+    report(dir, "cold")
+}
+
+#[test]
+fn rerun_after_a_lexicon_edit_reuses_everything_and_equals_a_cold_run() {
+    let dir = tempfile::tempdir().unwrap();
+    write_fixture(dir.path());
+    write_config(dir.path(), r#""trade""#, "");
+    assert_eq!(
+        run(dir.path(), "out", &[]),
+        "cache: 0 of 4 documents and 0 of 3 sources' term counts reused"
+    );
+    // The analyst adds a term: nothing needs reading or tokenizing again.
+    write_config(dir.path(), r#""trade", "oil", "pipeline*""#, "");
+    assert_eq!(
+        run(dir.path(), "out", &[]),
+        "cache: 4 of 4 documents and 3 of 3 sources' term counts reused"
+    );
+    assert_eq!(report(dir.path(), "out"), cold_report(dir.path()));
+    // Hand counts with the new list (trade, oil, pipeline*):
+    // a: Trade (one) + Pipelines, oil (two) = 3; b: trade = 1; c: Oil, trade, trade, oil = 4.
+    let r = json(dir.path(), "out");
+    for (id, hits) in [("a", 3), ("b", 1), ("c", 4)] {
+        assert_eq!(
+            source_field(&r, id, &["themes", "economy", "hits"]),
+            hits,
+            "{id}"
+        );
+    }
+    // Words still come from the cached counts: 8 + 8, 9, 6.
+    for (id, words) in [("a", 16), ("b", 9), ("c", 6)] {
+        assert_eq!(source_field(&r, id, &["words"]), words, "{id}");
+    }
+}
+
+#[test]
+fn an_edited_article_is_recounted_and_only_its_source_counts_again() {
+    let dir = tempfile::tempdir().unwrap();
+    write_fixture(dir.path());
+    write_config(dir.path(), r#""trade""#, "");
+    run(dir.path(), "out", &[]);
+    // 8 words -> 4 words, and a second Russia mention.
+    fs::write(
+        dir.path().join("input/a/two.txt"),
+        "Russia, Russia: oil partners.\n",
+    )
+    .unwrap();
+    assert_eq!(
+        run(dir.path(), "out", &[]),
+        "cache: 3 of 4 documents and 2 of 3 sources' term counts reused"
+    );
+    assert_eq!(report(dir.path(), "out"), cold_report(dir.path()));
+    let r = json(dir.path(), "out");
+    assert_eq!(source_field(&r, "a", &["words"]), 8 + 4);
+    assert_eq!(source_field(&r, "a", &["themes", "russia", "hits"]), 2);
+}
+
+#[test]
+fn a_tokenizer_setting_change_rebuilds_the_cache() {
+    let dir = tempfile::tempdir().unwrap();
+    write_fixture(dir.path());
+    write_config(dir.path(), r#""trade""#, "");
+    run(dir.path(), "out", &[]);
+    write_config(
+        dir.path(),
+        r#""trade""#,
+        "[text]\nextra_stopwords = [\"trade\"]",
+    );
+    assert_eq!(
+        run(dir.path(), "out", &[]),
+        "cache: 0 of 4 documents and 0 of 3 sources' term counts reused"
+    );
+    assert_eq!(report(dir.path(), "out"), cold_report(dir.path()));
+    // "trade" is now a stopword: out of the tokens (c: 6 words, 2 "and", 2 "trade" -> 2 tokens),
+    // but still a lexicon hit (lexicons match all words).
+    let r = json(dir.path(), "out");
+    assert_eq!(source_field(&r, "c", &["tokens"]), 2);
+    assert_eq!(source_field(&r, "c", &["themes", "economy", "hits"]), 2);
+    // A co-occurrence window change is a tokenizer setting too.
+    write_config(
+        dir.path(),
+        r#""trade""#,
+        "[text]\nextra_stopwords = [\"trade\"]\n[cooccurrence]\nwindow = 2",
+    );
+    assert_eq!(
+        run(dir.path(), "out", &[]),
+        "cache: 0 of 4 documents and 0 of 3 sources' term counts reused"
+    );
+    assert_eq!(report(dir.path(), "out"), cold_report(dir.path()));
+}
+
+/// Every file under `dir`, recursively.
+fn files_under(dir: &Path) -> Vec<std::path::PathBuf> {
+    let mut out = Vec::new();
+    for entry in fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.is_dir() {
+            out.extend(files_under(&path));
+        } else {
+            out.push(path);
+        }
+    }
+    out.sort();
+    out
+}
+
+#[test]
+fn damaged_cache_entries_are_rebuilt_never_trusted() {
+    let dir = tempfile::tempdir().unwrap();
+    write_fixture(dir.path());
+    write_config(dir.path(), r#""trade""#, "");
+    run(dir.path(), "out", &[]);
+    let entries = files_under(&dir.path().join("out/.cache"));
+    assert_eq!(
+        entries.len(),
+        4 + 3,
+        "one entry per document and per source"
+    );
+    // Damage every entry differently: truncate, flip a byte, empty, garbage.
+    for (k, path) in entries.iter().enumerate() {
+        let mut bytes = fs::read(path).unwrap();
+        match k % 4 {
+            0 => bytes.truncate(bytes.len() / 2),
+            1 => {
+                let last = bytes.len() - 1;
+                bytes[last] ^= 0xff;
+            }
+            2 => bytes.clear(),
+            _ => bytes = b"not a cache entry at all".to_vec(),
+        }
+        fs::write(path, bytes).unwrap();
+    }
+    assert_eq!(
+        run(dir.path(), "out", &[]),
+        "cache: 0 of 4 documents and 0 of 3 sources' term counts reused"
+    );
+    assert_eq!(report(dir.path(), "out"), cold_report(dir.path()));
+    // The damaged entries were replaced by good ones.
+    assert_eq!(
+        run(dir.path(), "out", &[]),
+        "cache: 4 of 4 documents and 3 of 3 sources' term counts reused"
+    );
+}
+
+#[test]
+fn an_unwritable_cache_is_a_warning_not_a_failure() {
+    let dir = tempfile::tempdir().unwrap();
+    write_fixture(dir.path());
+    write_config(dir.path(), r#""trade""#, "");
+    fs::create_dir_all(dir.path().join("out")).unwrap();
+    // A file where the cache folder should be: no entry can be written.
+    fs::write(dir.path().join("out/.cache"), "in the way").unwrap();
+    let out = framescope(dir.path(), &["run", "--quiet", "--output", "out"]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("warning: cache: 7 entries could not be written"),
+        "{stderr}"
+    );
+    assert_eq!(
+        fs::read_to_string(dir.path().join("out/.cache")).unwrap(),
+        "in the way"
+    );
+    assert_eq!(report(dir.path(), "out"), cold_report(dir.path()));
+}
