@@ -19,7 +19,7 @@ pub mod uncertainty;
 use std::collections::BTreeMap;
 
 use crate::config::Config;
-use crate::count::{StemTable, Tally};
+use crate::count::{SourceTally, StemTable, Tally};
 use crate::ingest::Corpus;
 use crate::lexicon::ANCHOR_LIST;
 use crate::report::{
@@ -68,9 +68,15 @@ pub fn build_report(
             .collect(),
     };
     let table = tally.stem_table(sources.len());
-    let analysis = analyse(config, corpus, tally, &table, &mut sources);
+    // Resampling needs the documents in a fixed order; after this the tally is only read.
+    tally.documents_in_order();
+    let tally: &Tally = tally;
     let ids: Vec<String> = sources.iter().map(|s| s.id.clone()).collect();
-    let lexicon = diagnostics::diagnose(config, tally, &ids, &table);
+    // The lexicon diagnostics are independent of the analytics: run them side by side.
+    let (analysis, lexicon) = rayon::join(
+        || analyse(config, corpus, tally, &table, &mut sources),
+        || diagnostics::diagnose(config, tally, &ids, &table),
+    );
     skipped.sort_by(|a, b| a.path.cmp(&b.path));
     Report {
         schema_version: SCHEMA_VERSION,
@@ -110,7 +116,7 @@ pub fn build_report(
 fn analyse(
     config: &Config,
     corpus: &Corpus,
-    tally: &mut Tally,
+    tally: &Tally,
     table: &StemTable,
     sources: &mut [SourceReport],
 ) -> Analysis {
@@ -119,13 +125,31 @@ fn analyse(
     let min_count = *settings.min_count.get_ref();
     let ids: Vec<String> = sources.iter().map(|s| s.id.clone()).collect();
 
-    let docs = tally.documents_in_order().to_vec();
-    let reps = uncertainty::replicates(
-        sources,
-        &docs,
-        lexicon.themes.len(),
-        settings.bootstrap_replicates,
-        settings.bootstrap_seed,
+    let docs = &tally.documents;
+    // The bootstrap and the collocations are the two costly parts and share nothing.
+    let (reps, (collocations, anchor_collocates)) = rayon::join(
+        || {
+            uncertainty::replicates(
+                sources,
+                docs,
+                lexicon.themes.len(),
+                settings.bootstrap_replicates,
+                settings.bootstrap_seed,
+            )
+        },
+        || {
+            (
+                collocations::collocations(tally, table, &ids, min_count, settings.top),
+                collocations::anchor_collocates(
+                    tally,
+                    table,
+                    &ids,
+                    &lexicon.anchor_label,
+                    min_count,
+                    settings.top,
+                ),
+            )
+        },
     );
     for (s, source) in sources.iter_mut().enumerate() {
         for (t, theme) in lexicon.themes.iter().enumerate() {
@@ -158,15 +182,8 @@ fn analyse(
     let similarity = similarity::similarity(lexicon, sources, table);
     let flags = flags(sources, &keyness, &units);
     Analysis {
-        collocations: collocations::collocations(tally, table, &ids, min_count, settings.top),
-        anchor_collocates: collocations::anchor_collocates(
-            tally,
-            table,
-            &ids,
-            &lexicon.anchor_label,
-            min_count,
-            settings.top,
-        ),
+        collocations,
+        anchor_collocates,
         framing: framing::profiles(lexicon, tally, &ids),
         balance: balance::balance(lexicon, sources),
         nearest: nearest(&ids, &similarity),
@@ -291,7 +308,8 @@ fn source_report(
     id: &str,
     top_terms: usize,
 ) -> SourceReport {
-    let counts = tally.sources.get(index).cloned().unwrap_or_default();
+    let empty = SourceTally::default();
+    let counts = tally.sources.get(index).unwrap_or(&empty);
     let list_hits = |list: usize| counts.lists.get(list).map_or(0, |l| l.hits);
     let anchor_forms = tally.matched_forms(index, ANCHOR_LIST).into_iter().fold(
         BTreeMap::new(),
@@ -313,7 +331,7 @@ fn source_report(
         encodings: BTreeMap::new(),
         stopwords_removed: counts.words - counts.tokens,
         top_terms: term_list(tally, &[index], top_terms),
-        themes: emphasis::theme_scores(&config.lexicon, &counts),
+        themes: emphasis::theme_scores(&config.lexicon, counts),
         anchor: AnchorScore {
             mentions: list_hits(ANCHOR_LIST),
             per_1k: emphasis::per_thousand(list_hits(ANCHOR_LIST), counts.words),

@@ -26,6 +26,7 @@ mod vector_balance;
 #[cfg(test)]
 mod fixtures;
 
+use rayon::prelude::*;
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
@@ -48,8 +49,9 @@ pub struct RenderedChart {
 /// Renders every chart the report has data for. `scale` is 1 or 2 (PNG pixel
 /// multiplier; SVG unchanged).
 pub fn render_all(report: &Report, scale: u32) -> Result<Vec<RenderedChart>> {
+    // Rasterising is most of the cost and each chart is independent.
     render_svgs(report)?
-        .into_iter()
+        .into_par_iter()
         .map(|(name, svg)| {
             let png = render::rasterize(&svg, scale)
                 .with_context(|| format!("rendering {name} as PNG"))?;
