@@ -14,6 +14,7 @@
 
 use std::borrow::Cow;
 
+use compact_str::CompactString;
 use rustc_hash::FxHashMap;
 
 use crate::config::Config;
@@ -83,7 +84,9 @@ struct WordInfo {
 
 #[derive(Debug, Default, Clone)]
 struct Vocab {
-    by_surface: FxHashMap<Box<str>, u32>,
+    /// Spellings are keyed inline (most words fit in 24 bytes), so a lookup
+    /// compares bytes already in the table instead of following a pointer.
+    by_surface: FxHashMap<CompactString, u32>,
     words: Vec<WordInfo>,
     forms: Interner,
     /// Stem id of each form id.
@@ -109,7 +112,7 @@ impl Vocab {
         };
         let id = self.words.len() as u32;
         self.words.push(info);
-        self.by_surface.insert(surface.into(), id);
+        self.by_surface.insert(CompactString::from(surface), id);
         id
     }
 
@@ -258,6 +261,34 @@ pub struct Tally {
     pub sources: Vec<SourceTally>,
     /// One entry per document added, in no particular order (see [`Tally::documents_in_order`]).
     pub documents: Vec<DocTally>,
+    /// The pair table of all sources together, built on first use by the
+    /// analyses (several of them read it) and dropped when counts change.
+    corpus_pairs: std::sync::OnceLock<PairSummary>,
+}
+
+/// A pair table with its marginals and total.
+#[derive(Debug, Default, Clone)]
+struct PairSummary {
+    pairs: FxHashMap<u64, u64>,
+    marginal: FxHashMap<u32, u64>,
+    total: u64,
+}
+
+impl PairSummary {
+    fn of(pairs: FxHashMap<u64, u64>) -> PairSummary {
+        let mut marginal: FxHashMap<u32, u64> = FxHashMap::default();
+        let mut total = 0;
+        for (&k, &n) in &pairs {
+            *marginal.entry((k >> 32) as u32).or_insert(0) += n;
+            *marginal.entry(k as u32).or_insert(0) += n;
+            total += n;
+        }
+        PairSummary {
+            pairs,
+            marginal,
+            total,
+        }
+    }
 }
 
 /// Stem counts per source in alphabetical stem order.
@@ -379,6 +410,9 @@ impl Tally {
         let text = prepared.text.as_str();
         let tokens = &prepared.tokens;
         let count_text = text_counts == TextCounts::Count;
+        if count_text {
+            self.corpus_pairs = std::sync::OnceLock::new();
+        }
         let list_count = config.lexicon.list_count();
         let theme_count = list_count - 1;
         let mut scratch = Scratch {
@@ -538,6 +572,7 @@ impl Tally {
 
     /// Adds every count of `other` to `self`.
     pub fn merge(mut self, other: Tally) -> Tally {
+        self.corpus_pairs = std::sync::OnceLock::new();
         if other.sources.len() > self.sources.len() {
             self.sources
                 .resize_with(other.sources.len(), SourceTally::default);
@@ -615,6 +650,7 @@ impl Tally {
     /// `counts` must be [consistent](SourceTextCounts::is_consistent).
     pub fn add_text_counts(&mut self, source: usize, counts: &SourceTextCounts) {
         debug_assert!(counts.is_consistent());
+        self.corpus_pairs = std::sync::OnceLock::new();
         if self.sources.len() <= source {
             self.sources.resize_with(source + 1, SourceTally::default);
         }
@@ -681,15 +717,15 @@ impl Tally {
     /// with their pair-table marginals, and the table's total. Stems are ids
     /// (read them with [`Tally::stem_text`]) in no particular order within a pair.
     pub fn collocation_table(&self, sources: &[usize], min_count: u64) -> (Vec<PairStats>, u64) {
-        let sum = self.summed_pairs(sources);
-        let mut marginal: FxHashMap<u32, u64> = FxHashMap::default();
-        let mut total = 0;
-        for (&k, &n) in sum.iter() {
-            *marginal.entry((k >> 32) as u32).or_insert(0) += n;
-            *marginal.entry(k as u32).or_insert(0) += n;
-            total += n;
-        }
-        let pairs = sum
+        let owned;
+        let summary = if self.covers_all(sources) {
+            self.corpus_pairs()
+        } else {
+            owned = PairSummary::of(self.summed_pairs(sources).into_owned());
+            &owned
+        };
+        let pairs = summary
+            .pairs
             .iter()
             .map(|(&k, &n)| (k, n))
             .filter(|&(_, n)| n >= min_count)
@@ -701,12 +737,26 @@ impl Tally {
                     a,
                     b,
                     count: n,
-                    count_a: marginal[&a],
-                    count_b: marginal[&b],
+                    count_a: summary.marginal[&a],
+                    count_b: summary.marginal[&b],
                 }
             })
             .collect();
-        (pairs, total)
+        (pairs, summary.total)
+    }
+
+    /// True when `sources` lists every source of the tally (in order).
+    fn covers_all(&self, sources: &[usize]) -> bool {
+        let n = self.sources.len();
+        sources.len() >= n && (0..n).all(|i| sources[i] == i)
+    }
+
+    /// The pair table of all sources, summed once.
+    fn corpus_pairs(&self) -> &PairSummary {
+        self.corpus_pairs.get_or_init(|| {
+            let all: Vec<usize> = (0..self.sources.len()).collect();
+            PairSummary::of(self.summed_pairs_uncached(&all).into_owned())
+        })
     }
 
     /// The text of a stem id from this tally.
@@ -715,7 +765,10 @@ impl Tally {
     }
 
     /// Pair-table marginal of every stem (by id) in the given sources: co-occurrences with anything.
-    pub fn pair_marginals(&self, sources: &[usize]) -> FxHashMap<u32, u64> {
+    pub fn pair_marginals(&self, sources: &[usize]) -> Cow<'_, FxHashMap<u32, u64>> {
+        if self.covers_all(sources) {
+            return Cow::Borrowed(&self.corpus_pairs().marginal);
+        }
         let mut marginal: FxHashMap<u32, u64> = FxHashMap::default();
         for src in sources.iter().filter_map(|&s| self.sources.get(s)) {
             for (&k, &n) in &src.pairs {
@@ -723,7 +776,7 @@ impl Tally {
                 *marginal.entry(k as u32).or_insert(0) += n;
             }
         }
-        marginal
+        Cow::Owned(marginal)
     }
 
     /// Stem ids co-occurring with the anchor in a source, with counts (any order).
@@ -842,8 +895,15 @@ impl Tally {
         }
     }
 
-    /// Pair counts of the given sources added up (borrowed for one source).
+    /// Pair counts of the given sources added up (borrowed for one source or all).
     fn summed_pairs(&self, sources: &[usize]) -> Cow<'_, FxHashMap<u64, u64>> {
+        if self.covers_all(sources) && self.sources.len() > 1 {
+            return Cow::Borrowed(&self.corpus_pairs().pairs);
+        }
+        self.summed_pairs_uncached(sources)
+    }
+
+    fn summed_pairs_uncached(&self, sources: &[usize]) -> Cow<'_, FxHashMap<u64, u64>> {
         let present: Vec<&SourceTally> = sources
             .iter()
             .filter_map(|&s| self.sources.get(s))
