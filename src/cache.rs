@@ -46,7 +46,8 @@ const CODE_FINGERPRINT: u64 = fnv1a(&[
     include_str!("tokenize.rs"),
     include_str!("prepare.rs"),
     include_str!("stem.rs"),
-    include_str!("count.rs"),
+    include_str!("count/mod.rs"),
+    include_str!("count/pairs.rs"),
     include_str!("cache.rs"),
 ]);
 

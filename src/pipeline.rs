@@ -356,9 +356,11 @@ fn count_corpus(
                 count_document(&analyzer, cache.as_ref(), &mut partial, source_id, job);
                 bar.inc(1);
             }
+            partial.tally.flush_pairs();
             partial
         })
         .reduce(Partial::default, Partial::merge);
+    partial.tally.flush_pairs();
     bar.finish_and_clear();
 
     let cache = cache.map(|cache| {

@@ -12,6 +12,8 @@
 //! word. Ids are local to a tally, so nothing outside this module sees them:
 //! results leave through string-keyed accessors.
 
+mod pairs;
+
 use std::borrow::Cow;
 
 use compact_str::CompactString;
@@ -22,6 +24,7 @@ use crate::lexicon::{Match, Matcher, WordMatches, ANCHOR_LIST};
 use crate::prepare::{prepare, Prepared};
 use crate::stem::form_of;
 use crate::tokenize::Tokens;
+use pairs::{pair_ids, pair_key, PairTable};
 
 /// Everything a document needs that is built once per run and shared.
 pub struct Analyzer<'a> {
@@ -154,8 +157,8 @@ pub struct SourceTally {
     stems: Vec<u64>,
     /// Content-token count by form id.
     forms: Vec<u64>,
-    /// (low stem id << 32 | high stem id) -> co-occurrences.
-    pairs: FxHashMap<u64, u64>,
+    /// Co-occurrences by pair of stem ids (see [`Tally::flush_pairs`]).
+    pairs: PairTable,
     /// Stem id -> co-occurrences with an anchor mention (same window and sentence rule).
     anchor_pairs: FxHashMap<u32, u64>,
     /// Anchor (index 0) and themes.
@@ -264,21 +267,27 @@ pub struct Tally {
     /// The pair table of all sources together, built on first use by the
     /// analyses (several of them read it) and dropped when counts change.
     corpus_pairs: std::sync::OnceLock<PairSummary>,
+    /// Pair keys counted but not yet in a table; they belong to source `pending_source`.
+    pending: Vec<u64>,
+    pending_source: usize,
 }
+
+/// Buffered pair increments are sorted into their table at this many (4 MiB).
+const PENDING_PAIRS: usize = 1 << 19;
 
 /// A pair table with its marginals and total.
 #[derive(Debug, Default, Clone)]
 struct PairSummary {
-    pairs: FxHashMap<u64, u64>,
+    pairs: PairTable,
     marginal: FxHashMap<u32, u64>,
     total: u64,
 }
 
 impl PairSummary {
-    fn of(pairs: FxHashMap<u64, u64>) -> PairSummary {
+    fn of(pairs: PairTable) -> PairSummary {
         let mut marginal: FxHashMap<u32, u64> = FxHashMap::default();
         let mut total = 0;
-        for (&k, &n) in &pairs {
+        for &(k, n) in pairs.rows() {
             *marginal.entry((k >> 32) as u32).or_insert(0) += n;
             *marginal.entry(k as u32).or_insert(0) += n;
             total += n;
@@ -369,6 +378,16 @@ impl Tally {
         let mut part = DocumentParts::new(source, document);
         self.add_part(analyzer, &mut part, raw);
         self.finish_document(part);
+        self.flush_pairs();
+    }
+
+    /// Sorts the buffered pair increments into their source's table. Every
+    /// reader of pair counts needs this done first; [`Tally::merge`] does it.
+    pub fn flush_pairs(&mut self) {
+        if !self.pending.is_empty() {
+            let s = self.pending_source;
+            self.sources[s].pairs.add_keys(&mut self.pending);
+        }
     }
 
     /// Records a document whose parts were all added with [`Tally::add_part`].
@@ -412,6 +431,10 @@ impl Tally {
         let count_text = text_counts == TextCounts::Count;
         if count_text {
             self.corpus_pairs = std::sync::OnceLock::new();
+            if self.pending_source != source {
+                self.flush_pairs();
+                self.pending_source = source;
+            }
         }
         let list_count = config.lexicon.list_count();
         let theme_count = list_count - 1;
@@ -430,6 +453,7 @@ impl Tally {
             self.sources.resize_with(source + 1, SourceTally::default);
         }
         let vocab = &mut self.vocab;
+        let pending = &mut self.pending;
         let src = &mut self.sources[source];
         src.ensure_lists(list_count);
         if count_text {
@@ -454,7 +478,10 @@ impl Tally {
             }
             if count_text {
                 src.tokens += scratch.content.len() as u64;
-                count_pairs(&scratch.content, config.window, &mut src.pairs);
+                count_pairs(&scratch.content, config.window, pending);
+                if pending.len() >= PENDING_PAIRS {
+                    src.pairs.add_keys(pending);
+                }
             }
 
             let per_word: Vec<&WordMatches> = ids
@@ -571,8 +598,10 @@ impl Tally {
     }
 
     /// Adds every count of `other` to `self`.
-    pub fn merge(mut self, other: Tally) -> Tally {
+    pub fn merge(mut self, mut other: Tally) -> Tally {
         self.corpus_pairs = std::sync::OnceLock::new();
+        self.flush_pairs();
+        other.flush_pairs();
         if other.sources.len() > self.sources.len() {
             self.sources
                 .resize_with(other.sources.len(), SourceTally::default);
@@ -630,10 +659,15 @@ impl Tally {
                 (self.vocab.forms.get(id as u32).to_string(), stem, n)
             })
             .collect();
+        debug_assert!(self.pending.is_empty(), "flush_pairs before reading pairs");
         let mut pairs: Vec<(u32, u32, u64)> = src
             .pairs
+            .rows()
             .iter()
-            .map(|(&k, &n)| (local[(k >> 32) as usize], local[k as u32 as usize], n))
+            .map(|&(k, n)| {
+                let (x, y) = pair_ids(k);
+                (local[x as usize], local[y as usize], n)
+            })
             .collect();
         pairs.sort_unstable();
         SourceTextCounts {
@@ -674,11 +708,12 @@ impl Tally {
         for (&id, (_, _, n)) in form_map.iter().zip(&counts.forms) {
             add_at(&mut src.forms, id, *n);
         }
-        src.pairs.reserve(counts.pairs.len());
-        for &(a, b, n) in &counts.pairs {
-            let key = pair_key(stem_map[a as usize], stem_map[b as usize]);
-            *src.pairs.entry(key).or_insert(0) += n;
-        }
+        let rows: Vec<(u64, u64)> = counts
+            .pairs
+            .iter()
+            .map(|&(a, b, n)| (pair_key(stem_map[a as usize], stem_map[b as usize]), n))
+            .collect();
+        src.pairs.add_table(PairTable::from_rows(rows));
     }
 
     /// Every stem with its count per source, in alphabetical stem order (a
@@ -726,13 +761,13 @@ impl Tally {
         };
         let pairs = summary
             .pairs
+            .rows()
             .iter()
-            .map(|(&k, &n)| (k, n))
-            .filter(|&(_, n)| n >= min_count)
-            .map(|(k, n)| {
+            .filter(|&&(_, n)| n >= min_count)
+            .map(|&(k, n)| {
                 // Not yet in alphabetical order: comparing strings for every
                 // pair costs more than ordering the few that are reported.
-                let (a, b) = ((k >> 32) as u32, k as u32);
+                let (a, b) = pair_ids(k);
                 PairStats {
                     a,
                     b,
@@ -769,9 +804,10 @@ impl Tally {
         if self.covers_all(sources) {
             return Cow::Borrowed(&self.corpus_pairs().marginal);
         }
+        debug_assert!(self.pending.is_empty(), "flush_pairs before reading pairs");
         let mut marginal: FxHashMap<u32, u64> = FxHashMap::default();
         for src in sources.iter().filter_map(|&s| self.sources.get(s)) {
-            for (&k, &n) in &src.pairs {
+            for &(k, n) in src.pairs.rows() {
                 *marginal.entry((k >> 32) as u32).or_insert(0) += n;
                 *marginal.entry(k as u32).or_insert(0) += n;
             }
@@ -859,7 +895,7 @@ impl Tally {
     /// Only the pairs that can make the list are turned into strings.
     pub fn pair_counts(&self, sources: &[usize], top: usize) -> Vec<(String, String, u64)> {
         let sum = self.summed_pairs(sources);
-        let mut counts: Vec<u64> = sum.values().copied().collect();
+        let mut counts: Vec<u64> = sum.rows().iter().map(|r| r.1).collect();
         let threshold = if top == 0 {
             return Vec::new();
         } else if counts.len() > top {
@@ -868,10 +904,10 @@ impl Tally {
             0
         };
         let mut out: Vec<(String, String, u64)> = sum
+            .rows()
             .iter()
-            .map(|(&k, &n)| (k, n))
-            .filter(|&(_, n)| n >= threshold)
-            .map(|(k, n)| {
+            .filter(|&&(_, n)| n >= threshold)
+            .map(|&(k, n)| {
                 let (a, b) = self.ordered_pair(k);
                 (a.to_string(), b.to_string(), n)
             })
@@ -896,14 +932,15 @@ impl Tally {
     }
 
     /// Pair counts of the given sources added up (borrowed for one source or all).
-    fn summed_pairs(&self, sources: &[usize]) -> Cow<'_, FxHashMap<u64, u64>> {
+    fn summed_pairs(&self, sources: &[usize]) -> Cow<'_, PairTable> {
         if self.covers_all(sources) && self.sources.len() > 1 {
             return Cow::Borrowed(&self.corpus_pairs().pairs);
         }
         self.summed_pairs_uncached(sources)
     }
 
-    fn summed_pairs_uncached(&self, sources: &[usize]) -> Cow<'_, FxHashMap<u64, u64>> {
+    fn summed_pairs_uncached(&self, sources: &[usize]) -> Cow<'_, PairTable> {
+        debug_assert!(self.pending.is_empty(), "flush_pairs before reading pairs");
         let present: Vec<&SourceTally> = sources
             .iter()
             .filter_map(|&s| self.sources.get(s))
@@ -911,12 +948,9 @@ impl Tally {
         if let [only] = present.as_slice() {
             return Cow::Borrowed(&only.pairs);
         }
-        let mut sum: FxHashMap<u64, u64> = FxHashMap::default();
+        let mut sum = PairTable::default();
         for src in present {
-            sum.reserve(src.pairs.len());
-            for (&k, &n) in &src.pairs {
-                *sum.entry(k).or_insert(0) += n;
-            }
+            sum.add_table(src.pairs.clone());
         }
         Cow::Owned(sum)
     }
@@ -990,10 +1024,16 @@ impl SourceTally {
                 add_at(&mut self.forms, form_map[id], n);
             }
         }
-        for (k, n) in other.pairs {
-            let (x, y) = (stem_map[(k >> 32) as usize], stem_map[k as u32 as usize]);
-            *self.pairs.entry(pair_key(x, y)).or_insert(0) += n;
-        }
+        let remapped: Vec<(u64, u64)> = other
+            .pairs
+            .rows()
+            .iter()
+            .map(|&(k, n)| {
+                let (x, y) = pair_ids(k);
+                (pair_key(stem_map[x as usize], stem_map[y as usize]), n)
+            })
+            .collect();
+        self.pairs.add_table(PairTable::from_rows(remapped));
         for (k, n) in other.anchor_pairs {
             *self.anchor_pairs.entry(stem_map[k as usize]).or_insert(0) += n;
         }
@@ -1130,17 +1170,12 @@ fn add_at(counts: &mut Vec<u64>, id: u32, n: u64) {
     counts[i] += n;
 }
 
-fn pair_key(x: u32, y: u32) -> u64 {
-    let (lo, hi) = if x <= y { (x, y) } else { (y, x) };
-    (u64::from(lo) << 32) | u64::from(hi)
-}
-
-/// Counts each pair of positions i < j with j - i <= window and different stems.
-fn count_pairs(stems: &[u32], window: usize, pairs: &mut FxHashMap<u64, u64>) {
+/// Appends the key of each pair of positions i < j with j - i <= window and different stems.
+fn count_pairs(stems: &[u32], window: usize, keys: &mut Vec<u64>) {
     for (i, &a) in stems.iter().enumerate() {
         for &b in stems.iter().skip(i + 1).take(window) {
             if a != b {
-                *pairs.entry(pair_key(a, b)).or_insert(0) += 1;
+                keys.push(pair_key(a, b));
             }
         }
     }
@@ -1190,13 +1225,19 @@ mod tests {
 
     #[test]
     fn pairs_stay_inside_window_and_sentence() {
-        let mut pairs = FxHashMap::default();
-        count_pairs(&[1, 2, 3, 1], 2, &mut pairs);
+        let mut keys = Vec::new();
+        count_pairs(&[1, 2, 3, 1], 2, &mut keys);
+        let mut pairs = PairTable::default();
+        pairs.add_keys(&mut keys);
         // (1,2) (1,3) (2,3) (2,1) (3,1); 1-1 at distance 3 is outside and self-pairs never count.
-        assert_eq!(pairs.get(&pair_key(1, 2)), Some(&2));
-        assert_eq!(pairs.get(&pair_key(1, 3)), Some(&2));
-        assert_eq!(pairs.get(&pair_key(2, 3)), Some(&1));
-        assert_eq!(pairs.len(), 3);
+        assert_eq!(
+            pairs.rows(),
+            &[
+                (pair_key(1, 2), 2),
+                (pair_key(1, 3), 2),
+                (pair_key(2, 3), 1)
+            ]
+        );
 
         let c = config(THEMES);
         let a = Analyzer::new(&c, &[]);
@@ -1319,6 +1360,7 @@ mod tests {
         blocks.add_part(&a, &mut part, first);
         blocks.add_part(&a, &mut part, second);
         blocks.finish_document(part);
+        blocks.flush_pairs();
         assert_eq!(blocks.term_counts(&[0]), whole.term_counts(&[0]));
         assert_eq!(blocks.pair_counts(&[0], 100), whole.pair_counts(&[0], 100));
         assert_eq!(blocks.documents, whole.documents);
