@@ -270,6 +270,86 @@ fn unreadable_file_is_exit_2_naming_it() {
     assert!(stderr(&out).contains("locked.txt"), "{}", stderr(&out));
 }
 
+/// Runs framescope but gives up (and fails) after 60 s, for cases that once hung.
+#[cfg(unix)]
+fn framescope_within_a_minute(cwd: &Path, args: &[&str]) -> Output {
+    use std::time::{Duration, Instant};
+    let mut child = Command::new(env!("CARGO_BIN_EXE_framescope"))
+        .args(args)
+        .current_dir(cwd)
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while child.try_wait().unwrap().is_none() {
+        if Instant::now() > deadline {
+            child.kill().unwrap();
+            panic!("framescope {args:?} did not finish within 60 s");
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    child.wait_with_output().unwrap()
+}
+
+/// A named pipe with an article extension used to block the run forever (it
+/// was opened for reading); it is skipped with a warning instead.
+#[cfg(unix)]
+#[test]
+fn named_pipe_is_skipped_not_waited_for() {
+    let dir = project(&[("a.txt", b"We trade.")]);
+    let pipe = dir.path().join("input/pipe.txt");
+    let made = Command::new("mkfifo").arg(&pipe).status();
+    if !made.is_ok_and(|s| s.success()) {
+        eprintln!("skipped: mkfifo is not available");
+        return;
+    }
+    let out = framescope_within_a_minute(dir.path(), &["--quiet"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("pipe.txt: skipped, not a regular file"),
+        "{}",
+        stderr(&out)
+    );
+    let r = report(dir.path());
+    assert_eq!(r["skipped"][0]["path"], "pipe.txt");
+    let out = framescope_within_a_minute(dir.path(), &["check"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(
+        String::from_utf8_lossy(&out.stdout).contains("would skip pipe.txt: not a regular file"),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+}
+
+/// A file that cannot be opened, testable even as root (where permission
+/// bits are ignored): a symbolic link to nowhere. Exit 2, the file named,
+/// and the previous run's report untouched.
+#[cfg(unix)]
+#[test]
+fn dangling_link_is_exit_2_and_keeps_earlier_outputs() {
+    let dir = project(&[("a.txt", b"We trade.")]);
+    let out = framescope(dir.path(), &["--quiet"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let before = fs::read(dir.path().join("output/report.json")).unwrap();
+    std::os::unix::fs::symlink(
+        dir.path().join("input/gone.txt"),
+        dir.path().join("input/link.txt"),
+    )
+    .unwrap();
+    let out = framescope(dir.path(), &["--quiet"]);
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("cannot read") && stderr(&out).contains("link.txt"),
+        "{}",
+        stderr(&out)
+    );
+    assert_eq!(
+        fs::read(dir.path().join("output/report.json")).unwrap(),
+        before
+    );
+}
+
 #[test]
 fn failed_run_leaves_earlier_outputs_and_other_files_alone() {
     let dir = project(&[("a.txt", b"We trade and invest.")]);
