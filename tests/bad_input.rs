@@ -147,14 +147,34 @@ fn binary_and_empty_files_are_reported_not_fatal() {
 
 #[test]
 fn no_readable_article_is_exit_2() {
-    let dir = project(&[("a.txt", b""), ("b.txt", b"\x00\x01")]);
-    let out = framescope(dir.path(), &["--quiet"]);
-    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    let dir = project(&[
+        ("a.txt", b""),
+        ("b.txt", b"\x00\x01"),
+        ("c.txt", b"1,800 - 2023"),
+    ]);
+    // `check` says so as well (it used to pass where the run then failed).
+    for args in [&["--quiet"][..], &["check"]] {
+        let out = framescope(dir.path(), args);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {}", stderr(&out));
+        assert!(
+            stderr(&out).contains("no readable article"),
+            "{args:?}: {}",
+            stderr(&out)
+        );
+    }
+    assert!(!dir.path().join("output/report.json").exists());
+    // With one real article, `check` passes and names the empty files.
+    fs::write(dir.path().join("input/d.txt"), "We trade.").unwrap();
+    let out = framescope(dir.path(), &["check"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let stdout = String::from_utf8_lossy(&out.stdout);
     assert!(
-        stderr(&out).contains("no readable article"),
-        "{}",
-        stderr(&out)
+        stdout.contains("4 sources, 1 readable documents"),
+        "{stdout}"
     );
+    assert!(stdout.contains("no words in a.txt"), "{stdout}");
+    assert!(stdout.contains("no words in c.txt"), "{stdout}");
+    assert!(stdout.contains("would skip b.txt: not text"), "{stdout}");
     let dir = project(&[("notes.pdf", b"%PDF-1.4")]);
     let out = framescope(dir.path(), &["--quiet"]);
     assert_eq!(out.status.code(), Some(2));
