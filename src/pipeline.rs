@@ -176,9 +176,12 @@ fn prepare_output(config: &Config) -> Result<()> {
                 dir.display()
             ))
         })?;
+        report::write::remove_stale_temporaries(&dir)?;
     }
+    report::write::remove_stale_temporaries(&config.output_dir)?;
     tempfile::Builder::new()
-        .prefix(".framescope-check-")
+        .prefix(report::write::TEMP_PREFIX)
+        .suffix(report::write::TEMP_SUFFIX)
         .tempfile_in(&config.output_dir)
         .map_err(|e| {
             BadInput(format!(

@@ -401,6 +401,140 @@ fn failed_run_leaves_earlier_outputs_and_other_files_alone() {
     assert!(leftovers.is_empty(), "{leftovers:?}");
 }
 
+/// Every file under `dir` (relative path -> bytes), `skip` left out.
+fn snapshot(dir: &Path, skip: &str) -> std::collections::BTreeMap<String, Vec<u8>> {
+    fn walk(
+        root: &Path,
+        dir: &Path,
+        skip: &str,
+        out: &mut std::collections::BTreeMap<String, Vec<u8>>,
+    ) {
+        for entry in fs::read_dir(dir).unwrap() {
+            let path = entry.unwrap().path();
+            let rel = path
+                .strip_prefix(root)
+                .unwrap()
+                .to_string_lossy()
+                .into_owned();
+            if rel == skip {
+                continue;
+            }
+            if path.is_dir() {
+                walk(root, &path, skip, out);
+            } else {
+                out.insert(rel, fs::read(&path).unwrap());
+            }
+        }
+    }
+    let mut out = std::collections::BTreeMap::new();
+    walk(dir, dir, skip, &mut out);
+    out
+}
+
+/// Runs killed (SIGKILL) at points spread over a run's length: every output
+/// is either the previous run's file or the new one, whole, never a mix or a
+/// truncated file; nothing outside output/ is created or changed. A hidden
+/// temporary file a kill leaves behind is removed by a later run once it is
+/// a minute old.
+#[test]
+fn killed_runs_leave_every_output_whole() {
+    use std::time::Instant;
+    let articles: Vec<(String, Vec<u8>)> = (0..12)
+        .map(|i| {
+            let text = format!(
+                "Article {i}. We trade and invest with Russia. The multi-vector policy works.\n"
+            )
+            .repeat(40);
+            (format!("outlet{}/{i}.txt", i % 3), text.into_bytes())
+        })
+        .collect();
+    let files: Vec<(&str, &[u8])> = articles
+        .iter()
+        .map(|(n, t)| (n.as_str(), t.as_slice()))
+        .collect();
+    // The new config adds a term, so the figures and most outputs change.
+    let new_config = CONFIG.replace("\"invest*\"]", "\"invest*\", \"polic*\"]");
+    assert_ne!(new_config, CONFIG);
+    let reference = project(&files);
+    fs::write(reference.path().join("config.toml"), &new_config).unwrap();
+    let started = Instant::now();
+    let out = framescope(reference.path(), &["--quiet"]);
+    let took = started.elapsed();
+    assert!(out.status.success(), "{}", stderr(&out));
+    let new = snapshot(&reference.path().join("output"), "");
+
+    let dir = project(&files);
+    let out = framescope(dir.path(), &["--quiet"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let old = snapshot(&dir.path().join("output"), "");
+    assert_eq!(
+        old.keys().collect::<Vec<_>>(),
+        new.keys().collect::<Vec<_>>()
+    );
+    fs::write(dir.path().join("config.toml"), &new_config).unwrap();
+    let outside = snapshot(dir.path(), "output");
+
+    for step in 1..=6 {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_framescope"))
+            .arg("--quiet")
+            .current_dir(dir.path())
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap();
+        std::thread::sleep(took.mul_f64(step as f64 / 7.0));
+        let _ = child.kill();
+        child.wait().unwrap();
+        for (path, bytes) in snapshot(&dir.path().join("output"), "") {
+            let name = path.rsplit('/').next().unwrap();
+            if name.starts_with(".framescope-") && name.ends_with(".tmp") {
+                continue;
+            }
+            assert!(
+                old.get(&path) == Some(&bytes) || new.get(&path) == Some(&bytes),
+                "after a kill at {step}/7 of a run, {path} is neither the old nor the new file"
+            );
+        }
+        assert!(
+            snapshot(dir.path(), "output") == outside,
+            "a file outside output/ changed"
+        );
+    }
+    // A whole run after the kills writes the new outputs, and only them.
+    let out = framescope(dir.path(), &["--quiet"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let after: std::collections::BTreeMap<String, Vec<u8>> =
+        snapshot(&dir.path().join("output"), "")
+            .into_iter()
+            .filter(|(p, _)| !p.rsplit('/').next().unwrap().starts_with(".framescope-"))
+            .collect();
+    assert!(
+        after == new,
+        "the outputs of a whole run differ from the reference"
+    );
+}
+
+/// A temporary file left by a killed run (renamed never) is removed by the
+/// next run once it is older than a minute; a fresh one and the user's files stay.
+#[test]
+fn stale_temporary_files_of_a_killed_run_are_removed() {
+    let dir = project(&[("a.txt", b"We trade.")]);
+    let charts = dir.path().join("output/charts");
+    fs::create_dir_all(&charts).unwrap();
+    let stale = charts.join(".framescope-Xy12ab.tmp");
+    let file = fs::File::create(&stale).unwrap();
+    file.set_modified(std::time::SystemTime::now() - std::time::Duration::from_secs(3600))
+        .unwrap();
+    let fresh = dir.path().join("output/.framescope-Zz34cd.tmp");
+    fs::write(&fresh, "being written by another run").unwrap();
+    let mine = dir.path().join("output/charts/my-chart.png");
+    fs::write(&mine, "mine").unwrap();
+    let out = framescope(dir.path(), &["--quiet"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(!stale.exists(), "the stale temporary file is still there");
+    assert!(fresh.exists() && mine.exists());
+}
+
 /// The scale edges that fit in a test run: a one-word article, thousands of
 /// tiny files, and one long line (the 200 MB and 20 MB cases are measured in
 /// the README, not run here).
