@@ -45,6 +45,12 @@ fn report(dir: &Path) -> Value {
     serde_json::from_str(&fs::read_to_string(dir.join("output/report.json")).unwrap()).unwrap()
 }
 
+fn utf16be_with_bom(text: &str) -> Vec<u8> {
+    let mut bytes = vec![0xFE, 0xFF];
+    bytes.extend(text.encode_utf16().flat_map(u16::to_be_bytes));
+    bytes
+}
+
 fn utf16le_with_bom(text: &str) -> Vec<u8> {
     let mut bytes = vec![0xFF, 0xFE];
     bytes.extend(text.encode_utf16().flat_map(u16::to_le_bytes));
@@ -59,6 +65,8 @@ fn encodings_are_decoded_and_recorded() {
         ("wide.txt", &utf16le_with_bom("trade grows")),
         // Windows-1252: 0x93/0x94 are curly quotes, 0x92 a curly apostrophe.
         ("legacy.txt", b"\x93Kazakhstan\x92s trade\x94 grows"),
+        ("wide_be.txt", &utf16be_with_bom("trade grows")),
+        ("plain.txt", "caf\u{e9} trade grows".as_bytes()),
         // Valid UTF-8 with one stray byte: replaced and counted.
         ("stray.txt", b"caf\xC3\xA9 trade \xFF grows"),
     ]);
@@ -82,6 +90,10 @@ fn encodings_are_decoded_and_recorded() {
     assert_eq!(source("bom")["encodings"]["UTF-8 (BOM)"], 1);
     assert_eq!(source("wide")["encodings"]["UTF-16LE"], 1);
     assert_eq!(source("wide")["words"], 2);
+    assert_eq!(source("wide_be")["encodings"]["UTF-16BE"], 1);
+    assert_eq!(source("wide_be")["themes"]["economy"]["hits"], 1);
+    assert_eq!(source("plain")["encodings"]["UTF-8"], 1);
+    assert_eq!(source("plain")["words"], 3);
     assert_eq!(source("legacy")["encodings"]["windows-1252"], 1);
     // Kazakhstan's trade grows: 3 words, and the possessive folds to "kazakhstan".
     assert_eq!(source("legacy")["words"], 3);
@@ -103,6 +115,9 @@ fn binary_and_empty_files_are_reported_not_fatal() {
         ("empty.txt", b""),
         ("blank.txt", b"  \n\t\n"),
         (".hidden.txt", b"\x00\x00"),
+        (".git/objects/x.txt", b"\x00\x00"),
+        ("outlet/a.txt", b"We invest."),
+        ("outlet/.cache/b.txt", b"\x00\x00"),
     ]);
     let out = framescope(dir.path(), &["--quiet"]);
     assert!(out.status.success(), "{}", stderr(&out));
@@ -116,7 +131,10 @@ fn binary_and_empty_files_are_reported_not_fatal() {
         "{err}"
     );
     assert!(err.contains("empty.txt: no words"), "{err}");
-    assert!(!err.contains("hidden"), "{err}");
+    assert!(
+        !err.contains("hidden") && !err.contains(".git") && !err.contains(".cache"),
+        "{err}"
+    );
     let r = report(dir.path());
     let skipped: Vec<&str> = r["skipped"]
         .as_array()
@@ -125,6 +143,19 @@ fn binary_and_empty_files_are_reported_not_fatal() {
         .map(|s| s["path"].as_str().unwrap())
         .collect();
     assert_eq!(skipped, vec!["nul.md", "picture.txt"]);
+    assert_eq!(
+        r["skipped"][0]["reason"],
+        "not text: binary data (contains NUL bytes)"
+    );
+    assert_eq!(r["skipped"][1]["reason"], "not text: a PNG image");
+    // The hidden folder inside the outlet is not a document of it.
+    let outlet = r["sources"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["id"] == "outlet")
+        .unwrap();
+    assert_eq!(outlet["documents"], 1);
     let empty = r["documents"]
         .as_array()
         .unwrap()
@@ -143,6 +174,48 @@ fn binary_and_empty_files_are_reported_not_fatal() {
         .find(|s| s["id"] == "blank")
         .unwrap();
     assert_eq!(blank["themes"]["economy"]["per_1k"], 0.0);
+    // Nor in the charts and tables drawn from it.
+    for folder in ["charts", "tables"] {
+        for entry in fs::read_dir(dir.path().join("output").join(folder)).unwrap() {
+            let path = entry.unwrap().path();
+            if path.extension().is_some_and(|e| e == "png") {
+                continue;
+            }
+            let text = fs::read_to_string(&path).unwrap();
+            // Rust writes non-finite floats as NaN, inf and -inf: as an SVG
+            // attribute or text, or as a CSV cell.
+            for bad in ["NaN", "\"inf", "inf\"", ">inf<", ",inf", "-inf"] {
+                assert!(!text.contains(bad), "{bad} in {}", path.display());
+            }
+        }
+    }
+}
+
+/// Which extensions are read is configurable; the rest is listed as skipped.
+#[test]
+fn extensions_come_from_the_config() {
+    let dir = project(&[
+        ("a.text", b"We trade."),
+        ("b.txt", b"We trade."),
+        ("c.TEXT", b"We invest."),
+    ]);
+    let config = format!("extensions = [\"text\"]\n{CONFIG}");
+    fs::write(dir.path().join("config.toml"), config).unwrap();
+    let out = framescope(dir.path(), &["--quiet"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let r = report(dir.path());
+    let ids: Vec<&str> = r["sources"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["id"].as_str().unwrap())
+        .collect();
+    assert_eq!(ids, vec!["a", "c"]);
+    assert_eq!(r["skipped"][0]["path"], "b.txt");
+    assert_eq!(
+        r["skipped"][0]["reason"],
+        "extension not in `extensions` (text)"
+    );
 }
 
 #[test]
@@ -188,7 +261,30 @@ fn no_readable_article_is_exit_2() {
 #[test]
 fn config_mistakes_name_the_place_and_the_fix() {
     let cases: &[(&str, &str, &[&str])] = &[
-        ("[anchor]", "[anchr]", &["config.toml:2:", "anchr"]),
+        (
+            "[anchor]",
+            "[anchor",
+            &["config.toml:2:8", "unclosed table", "[anchor\n"],
+        ),
+        (
+            "[anchor]",
+            "[anchr]",
+            &[
+                "config.toml:2:2",
+                "unknown field `anchr`",
+                "did you mean `anchor`",
+            ],
+        ),
+        (
+            "terms = [\"trade\", \"invest*\"]",
+            "",
+            &["config.toml:6:1", "missing field `terms`", "add `terms = ["],
+        ),
+        (
+            "label = \"multi-vector policy\"",
+            "label = \"\"",
+            &["config.toml:3:9", "anchor.label is empty"],
+        ),
         (
             "terms = [\"trade\", \"invest*\"]",
             "terms = []",
@@ -225,17 +321,27 @@ fn config_mistakes_name_the_place_and_the_fix() {
             &["config.toml:4:10", "empty"],
         ),
     ];
+    let dir = project(&[("a.txt", b"trade")]);
+    let out = framescope(dir.path(), &["--quiet"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let before = fs::read(dir.path().join("output/report.json")).unwrap();
     for (from, to, expected) in cases {
-        let dir = project(&[("a.txt", b"trade")]);
-        let config = CONFIG.replace(from, to);
+        let config = CONFIG.replacen(from, to, 1);
         assert_ne!(config, CONFIG, "the case {from:?} must change the config");
         fs::write(dir.path().join("config.toml"), config).unwrap();
-        let out = framescope(dir.path(), &["check"]);
-        let err = stderr(&out);
-        assert_eq!(out.status.code(), Some(2), "{to}: {err}");
-        for e in *expected {
-            assert!(err.contains(e), "{to}: expected {e:?} in {err}");
+        for args in [&["check"][..], &["--quiet"]] {
+            let out = framescope(dir.path(), args);
+            let err = stderr(&out);
+            assert_eq!(out.status.code(), Some(2), "{to} {args:?}: {err}");
+            for e in *expected {
+                assert!(err.contains(e), "{to}: expected {e:?} in {err}");
+            }
         }
+        assert_eq!(
+            fs::read(dir.path().join("output/report.json")).unwrap(),
+            before,
+            "{to}: the earlier report changed"
+        );
     }
 }
 
