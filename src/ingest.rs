@@ -56,8 +56,8 @@ pub struct Decoded {
     pub replaced: usize,
 }
 
-/// Walks the input folder.
-pub fn discover(input: &Path, extensions: &[String]) -> Result<Corpus> {
+/// The input folder exists and is a folder (cheap; before any output is created).
+pub fn check_input_folder(input: &Path) -> Result<()> {
     let meta = fs::metadata(input).map_err(|e| {
         BadInput(format!(
             "input folder {} cannot be read: {e} (set `input` in the config or pass --input)",
@@ -71,6 +71,12 @@ pub fn discover(input: &Path, extensions: &[String]) -> Result<Corpus> {
         ))
         .into());
     }
+    Ok(())
+}
+
+/// Walks the input folder.
+pub fn discover(input: &Path, extensions: &[String]) -> Result<Corpus> {
+    check_input_folder(input)?;
     let mut corpus = Corpus::default();
     let mut ids = BTreeSet::new();
     for entry in sorted_entries(input)? {

@@ -70,6 +70,8 @@ impl Partial {
 
 /// Runs the whole job and writes the outputs.
 pub fn run(config: &Config, options: &RunOptions) -> Result<RunOutcome> {
+    // A wrong input folder must not leave a new, empty output folder behind.
+    ingest::check_input_folder(&config.input_dir)?;
     prepare_output(config)?;
     let mut outcome = analyse(config, options)?;
     let report = &outcome.report;

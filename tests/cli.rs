@@ -275,13 +275,18 @@ fn bad_config_exits_2_and_names_the_place() {
 fn missing_input_folder_exits_2() {
     let dir = tempfile::tempdir().unwrap();
     write_fixture(dir.path());
-    let out = framescope(dir.path(), &["--quiet", "--input", "nowhere"]);
+    let out = framescope(
+        dir.path(),
+        &["--quiet", "--input", "nowhere", "--output", "fresh"],
+    );
     assert_eq!(out.status.code(), Some(2));
     assert!(
-        text(&out.stderr).contains("nowhere"),
+        text(&out.stderr).contains("input folder nowhere cannot be read"),
         "{}",
         text(&out.stderr)
     );
+    // Checked before anything is created: no stray output folder.
+    assert!(!dir.path().join("fresh").exists());
 }
 
 #[test]
