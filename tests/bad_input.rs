@@ -362,6 +362,37 @@ fn output_that_cannot_be_created_is_exit_2_before_any_work() {
     );
 }
 
+/// An output folder that exists but cannot be written: exit 2 before any
+/// counting, earlier outputs intact. (Root ignores permission bits, so the
+/// test skips itself there, like the unreadable-file test.)
+#[cfg(unix)]
+#[test]
+fn unwritable_output_is_exit_2_and_keeps_earlier_outputs() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = project(&[("a.txt", b"We trade.")]);
+    let out = framescope(dir.path(), &["--quiet"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let output = dir.path().join("output");
+    let before = fs::read(output.join("report.json")).unwrap();
+    fs::set_permissions(&output, fs::Permissions::from_mode(0o555)).unwrap();
+    let probe = output.join("probe");
+    if fs::write(&probe, "x").is_ok() {
+        fs::remove_file(&probe).unwrap();
+        fs::set_permissions(&output, fs::Permissions::from_mode(0o755)).unwrap();
+        eprintln!("skipped: running with privileges that ignore file permissions (root)");
+        return;
+    }
+    let out = framescope(dir.path(), &["--quiet"]);
+    fs::set_permissions(&output, fs::Permissions::from_mode(0o755)).unwrap();
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("cannot write in output folder"),
+        "{}",
+        stderr(&out)
+    );
+    assert_eq!(fs::read(output.join("report.json")).unwrap(), before);
+}
+
 #[cfg(unix)]
 #[test]
 fn symlink_loop_is_exit_2() {
