@@ -28,6 +28,7 @@ use xxhash_rust::xxh3::{xxh3_64, Xxh3};
 use crate::config::Config;
 use crate::count::SourceTextCounts;
 use crate::prepare::Prepared;
+use crate::report::write::{TEMP_PREFIX, TEMP_SUFFIX};
 use crate::tokenize::{Tokens, Word};
 
 /// Bumped whenever the layout of an entry changes.
@@ -108,6 +109,11 @@ impl Cache {
             sources: root.join("sources"),
             settings: settings_key(config),
         }
+    }
+
+    /// The folders entries are written to (a killed run may leave temporary files there).
+    pub fn folders(&self) -> [&Path; 2] {
+        [&self.documents, &self.sources]
     }
 
     /// The folder holding the entries (for messages).
@@ -248,7 +254,8 @@ fn write_entry(dir: &Path, kind: u8, key: Key, payload: &[u8]) -> std::io::Resul
     header.extend_from_slice(&(payload.len() as u64).to_le_bytes());
     header.extend_from_slice(&xxh3_64(payload).to_le_bytes());
     let mut file = tempfile::Builder::new()
-        .prefix(".entry-")
+        .prefix(TEMP_PREFIX)
+        .suffix(TEMP_SUFFIX)
         .tempfile_in(dir)?;
     file.write_all(&header)?;
     file.write_all(payload)?;

@@ -180,7 +180,7 @@ impl Default for AnalysisConfig {
 #[serde(deny_unknown_fields)]
 pub struct AnchorConfig {
     /// Display label.
-    pub label: String,
+    pub label: Spanned<String>,
     /// Lexicon terms (see the README for their semantics).
     pub terms: Spanned<Vec<Spanned<String>>>,
 }
@@ -367,8 +367,8 @@ fn validate(
     let stemmer = Stemmer::english(&raw.text.extra_stopwords);
 
     let anchor_terms = compile_terms("anchor", &raw.anchor.terms, &stemmer, at)?;
-    if raw.anchor.label.trim().is_empty() {
-        return Err(at(raw.anchor.terms.span()).error(
+    if raw.anchor.label.get_ref().trim().is_empty() {
+        return Err(at(raw.anchor.label.span()).error(
             "anchor.label is empty: name the policy term, e.g. label = \"multi-vector policy\"",
         ));
     }
@@ -410,7 +410,7 @@ fn validate(
         .unwrap_or_else(|| base.join(&raw.output));
     Ok(Config {
         lexicon: Lexicon {
-            anchor_label: raw.anchor.label.clone(),
+            anchor_label: raw.anchor.label.get_ref().clone(),
             anchor: anchor_terms,
             themes,
         },
@@ -501,6 +501,9 @@ fn describe_toml_error(name: &str, text: &str, err: &toml::de::Error) -> String 
     if let Some(hint) = suggest_key(err.message()) {
         msg.push_str(&format!("; did you mean `{hint}`?"));
     }
+    if let Some(hint) = missing_field_hint(err.message()) {
+        msg.push_str(&format!("; {hint}"));
+    }
     if err.message().starts_with("duplicate key") {
         msg.push_str("; each key and each [themes.<id>] table may appear only once");
     }
@@ -517,6 +520,20 @@ fn describe_toml_error(name: &str, text: &str, err: &toml::de::Error) -> String 
         ));
     }
     msg
+}
+
+/// How to add a required key that serde reports as "missing field `x`".
+fn missing_field_hint(message: &str) -> Option<String> {
+    let field = message.strip_prefix("missing field `")?.split('`').next()?;
+    Some(match field {
+        "anchor" => {
+            "add an [anchor] table with `label` and `terms` (see config.toml in the repository)"
+                .into()
+        }
+        "terms" => "add `terms = [\"a word\", \"word*\", \"a phrase\"]` to this table".into(),
+        "label" => "add `label = \"...\"` (the name shown in charts)".into(),
+        other => format!("add `{other} = ...` to this table"),
+    })
 }
 
 /// From "unknown field `windw`, expected one of `window`, ..." picks the expected
@@ -637,6 +654,142 @@ terms = ["trade", "invest*"]
         let err = error_of(&text);
         assert!(err.contains("config.toml:10:"), "{err}");
         assert!(err.contains("only once"), "{err}");
+    }
+
+    #[test]
+    fn empty_anchor_label_points_at_the_label() {
+        let err = error_of(&MINIMAL.replace("label = \"multi-vector policy\"", "label = \" \""));
+        assert!(err.contains("config.toml:3:9"), "{err}");
+        assert!(err.contains("anchor.label is empty"), "{err}");
+    }
+
+    #[test]
+    fn missing_keys_say_what_to_add() {
+        let err = error_of(&MINIMAL.replace("terms = [\"trade\", \"invest*\"]", ""));
+        assert!(err.contains("config.toml:6:1"), "{err}");
+        assert!(err.contains("missing field `terms`"), "{err}");
+        assert!(err.contains("add `terms = ["), "{err}");
+        let err = error_of("[themes.economy]\nterms = [\"trade\"]\n");
+        assert!(err.contains("add an [anchor] table"), "{err}");
+    }
+
+    /// The shipped config.toml documents every key inline: each key line is
+    /// preceded by a comment (or sits in a commented block), and every key
+    /// the program knows appears in it.
+    #[test]
+    fn shipped_config_documents_every_key() {
+        let text = include_str!("../config.toml");
+        let config = load(text).unwrap();
+        let effective = toml::Value::try_from(&config.raw).unwrap();
+        let mut keys = Vec::new();
+        collect_keys(&effective, "", &mut keys);
+        let lines: Vec<&str> = text.lines().collect();
+        for key in keys {
+            let (table, leaf) = key.rsplit_once('.').unwrap_or(("", key.as_str()));
+            // The key's own table: `[text]`, or the first `[themes.` table.
+            let from = match table.strip_suffix(".*") {
+                _ if table.is_empty() => Some(0),
+                Some(t) => lines.iter().position(|l| l.starts_with(&format!("[{t}."))),
+                None => lines.iter().position(|l| *l == format!("[{table}]")),
+            }
+            .unwrap_or_else(|| panic!("no table for {key} in config.toml"));
+            let at = from
+                + lines[from..]
+                    .iter()
+                    .position(|l| l.trim_start().starts_with(&format!("{leaf} =")))
+                    .unwrap_or_else(|| panic!("{key} is not in config.toml"));
+            // Walk up over the key's own table header and earlier keys of
+            // the block: a comment must come before any blank line.
+            let documented = lines[..at]
+                .iter()
+                .rev()
+                .take_while(|l| !l.trim().is_empty())
+                .any(|l| l.trim_start().starts_with('#'));
+            assert!(documented, "{key} (line {}) has no comment", at + 1);
+        }
+    }
+
+    /// Dotted key paths of a TOML value; the per-theme and per-source tables
+    /// count once (`themes.*.label`), by the first one's keys.
+    fn collect_keys(value: &toml::Value, prefix: &str, out: &mut Vec<String>) {
+        let Some(table) = value.as_table() else {
+            out.push(prefix.to_string());
+            return;
+        };
+        for (k, v) in table {
+            // Under themes and sources the keys are ids: one `*` stands for all.
+            let k = if prefix == "themes" || prefix == "sources" {
+                "*"
+            } else {
+                k.as_str()
+            };
+            let path = if prefix.is_empty() {
+                k.to_string()
+            } else {
+                format!("{prefix}.{k}")
+            };
+            if !out.iter().any(|p| p.starts_with(&path)) {
+                collect_keys(v, &path, out);
+            }
+        }
+    }
+
+    /// The default lexicon has the frames and actors the pipeline issue lists.
+    #[test]
+    fn shipped_lexicon_has_the_required_frames_and_actors() {
+        let config = load(include_str!("../config.toml")).unwrap();
+        let group_of = |id: &str| {
+            config
+                .lexicon
+                .themes
+                .iter()
+                .find(|t| t.id == id)
+                .map(|t| t.group.clone())
+                .unwrap_or_else(|| panic!("theme {id} missing"))
+        };
+        for id in [
+            "economy",
+            "connectivity",
+            "security",
+            "sovereignty",
+            "multilateralism",
+            "pragmatism",
+            "ukraine_war",
+            "identity",
+            "energy",
+        ] {
+            assert_eq!(group_of(id), "frames", "{id}");
+        }
+        for id in [
+            "russia",
+            "china",
+            "west",
+            "turkic",
+            "central_asia",
+            "global_south",
+        ] {
+            assert_eq!(group_of(id), "actors", "{id}");
+        }
+        let terms = |id: &str| -> Vec<String> {
+            let theme = config.lexicon.themes.iter().find(|t| t.id == id).unwrap();
+            theme
+                .terms
+                .terms
+                .iter()
+                .map(|t| t.written.clone())
+                .collect()
+        };
+        for (id, term) in [
+            ("west", "EU"),
+            ("west", "US"),
+            ("west", "europ*"),
+            ("global_south", "BRICS"),
+            ("global_south", "India*"),
+            ("global_south", "Iran*"),
+            ("global_south", "Gulf"),
+        ] {
+            assert!(terms(id).iter().any(|t| t == term), "{id} lacks {term}");
+        }
     }
 
     #[test]

@@ -56,8 +56,8 @@ pub struct Decoded {
     pub replaced: usize,
 }
 
-/// Walks the input folder.
-pub fn discover(input: &Path, extensions: &[String]) -> Result<Corpus> {
+/// The input folder exists and is a folder (cheap; before any output is created).
+pub fn check_input_folder(input: &Path) -> Result<()> {
     let meta = fs::metadata(input).map_err(|e| {
         BadInput(format!(
             "input folder {} cannot be read: {e} (set `input` in the config or pass --input)",
@@ -71,6 +71,12 @@ pub fn discover(input: &Path, extensions: &[String]) -> Result<Corpus> {
         ))
         .into());
     }
+    Ok(())
+}
+
+/// Walks the input folder.
+pub fn discover(input: &Path, extensions: &[String]) -> Result<Corpus> {
+    check_input_folder(input)?;
     let mut corpus = Corpus::default();
     let mut ids = BTreeSet::new();
     for entry in sorted_entries(input)? {
@@ -200,18 +206,34 @@ fn document_if_wanted(
         });
         return Ok(None);
     }
-    let file = fs::File::open(path).map_err(|e| {
+    let cannot_read = |e: std::io::Error| {
         BadInput(format!(
             "cannot read {}: {e} (fix its permissions or move it out of the input folder)",
             path.display()
         ))
-    })?;
-    let bytes = file.metadata().map(|m| m.len()).unwrap_or(0);
+    };
+    // Metadata first: opening a named pipe blocks until someone writes to it,
+    // and a device such as /dev/zero never ends. Such files are kept as
+    // documents so that reading them reports the skip (see `regular_file`).
+    let meta = fs::metadata(path).map_err(cannot_read)?;
+    if meta.is_file() {
+        fs::File::open(path).map_err(cannot_read)?;
+    }
     Ok(Some(Document {
         path: path.to_path_buf(),
         rel,
-        bytes,
+        bytes: meta.len(),
     }))
+}
+
+/// `Err` (the reason to skip) unless `path` is a regular file (after
+/// following symbolic links): never open a named pipe, socket or device.
+pub fn regular_file(path: &Path) -> Result<(), String> {
+    match fs::metadata(path) {
+        Ok(m) if m.is_file() => Ok(()),
+        Ok(_) => Err("not a regular file (a named pipe, socket or device)".into()),
+        Err(e) => Err(format!("cannot read: {e}")),
+    }
 }
 
 /// Reads and decodes a document; `Err` is the reason to skip it.
@@ -221,6 +243,7 @@ pub fn read(doc: &Document) -> Result<Decoded, String> {
 
 /// Reads a document's bytes; `Err` is the reason to skip it.
 pub fn read_bytes(doc: &Document) -> Result<Vec<u8>, String> {
+    regular_file(&doc.path)?;
     fs::read(&doc.path).map_err(|e| format!("cannot read: {e}"))
 }
 
@@ -252,6 +275,7 @@ pub fn read_in_blocks(
     mut each: impl FnMut(&str),
 ) -> Result<(&'static str, usize), String> {
     use std::io::Read;
+    regular_file(&doc.path)?;
     let mut file = fs::File::open(&doc.path).map_err(|e| format!("cannot read: {e}"))?;
     let block = block.max(16);
     let mut buf = vec![0u8; block];
@@ -508,6 +532,27 @@ mod tests {
         );
         let skipped: Vec<&str> = c.skipped.iter().map(|s| s.path.as_str()).collect();
         assert_eq!(skipped, vec!["empty/", "notes.pdf"]);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn named_pipes_are_skipped_without_being_opened() {
+        let dir = tempfile::tempdir().unwrap();
+        let pipe = dir.path().join("pipe.txt");
+        let made = std::process::Command::new("mkfifo").arg(&pipe).status();
+        if !made.is_ok_and(|s| s.success()) {
+            eprintln!("skipped: mkfifo is not available");
+            return;
+        }
+        // Opening the pipe would block this test forever.
+        let c = discover(dir.path(), &["txt".into()]).unwrap();
+        let doc = &c.sources[0].documents[0];
+        assert_eq!(
+            read(doc).unwrap_err(),
+            "not a regular file (a named pipe, socket or device)"
+        );
+        let blocks = read_in_blocks(doc, 64, |_| panic!("no text expected"));
+        assert!(blocks.unwrap_err().contains("not a regular file"));
     }
 
     #[test]

@@ -52,7 +52,7 @@ fn run(cli: &Cli) -> anyhow::Result<()> {
         Command::Check => {
             let outcome = pipeline::check(&config)?;
             let mut text = format!(
-                "config {} is valid: anchor {:?}, {} themes\ninput {}: {} sources, {} readable documents\n",
+                "config {} is valid: anchor {:?}, {} themes\ninput {}: {} sources, {} readable documents with words\n",
                 args.config.display(),
                 config.lexicon.anchor_label,
                 config.lexicon.themes.len(),
@@ -62,6 +62,9 @@ fn run(cli: &Cli) -> anyhow::Result<()> {
             );
             for s in &outcome.skipped {
                 text.push_str(&format!("would skip {}: {}\n", s.path, s.reason));
+            }
+            for path in &outcome.empty {
+                text.push_str(&format!("no words in {path} (empty or not prose)\n"));
             }
             print_text(&text)
         }

@@ -98,6 +98,8 @@ pub struct CacheUse {
 
 /// Runs the whole job and writes the outputs.
 pub fn run(config: &Config, options: &RunOptions) -> Result<RunOutcome> {
+    // A wrong input folder must not leave a new, empty output folder behind.
+    ingest::check_input_folder(&config.input_dir)?;
     prepare_output(config)?;
     let mut outcome = analyse(config, options)?;
     let report = &outcome.report;
@@ -211,9 +213,16 @@ fn prepare_output(config: &Config) -> Result<()> {
                 dir.display()
             ))
         })?;
+        report::write::remove_stale_temporaries(&dir)?;
+    }
+    report::write::remove_stale_temporaries(&config.output_dir)?;
+    let cache = Cache::new(config);
+    for dir in cache.folders().into_iter().filter(|d| d.is_dir()) {
+        report::write::remove_stale_temporaries(dir)?;
     }
     tempfile::Builder::new()
-        .prefix(".framescope-check-")
+        .prefix(report::write::TEMP_PREFIX)
+        .suffix(report::write::TEMP_SUFFIX)
         .tempfile_in(&config.output_dir)
         .map_err(|e| {
             BadInput(format!(
@@ -229,38 +238,66 @@ fn prepare_output(config: &Config) -> Result<()> {
 pub struct CheckOutcome {
     /// Sources found.
     pub sources: usize,
-    /// Documents that decode as text.
+    /// Documents that decode as text and have at least one word.
     pub readable: usize,
     /// Files that would be skipped, with the reason.
     pub skipped: Vec<SkippedFile>,
+    /// Documents that decode but have no words (a run warns about them), by path.
+    pub empty: Vec<String>,
 }
 
-/// Validates the input without counting: every document is read and decoded,
-/// and the output folder is checked for writing (it is created if missing).
+/// Validates the input without counting: every document is read, decoded
+/// and tokenized (large ones in blocks, as a run reads them), and the output
+/// folder is checked for writing (it is created if missing). Like a run, it
+/// fails when no document has a word.
 pub fn check(config: &Config) -> Result<CheckOutcome> {
     let corpus = discover(config)?;
     prepare_output(config)?;
     let documents: Vec<&Document> = corpus.sources.iter().flat_map(|s| &s.documents).collect();
-    let problems: Vec<SkippedFile> = documents
+    let has_words = |text: &str| {
+        !crate::tokenize::tokenize(&crate::normalize::normalize(text, &config.boilerplate))
+            .words
+            .is_empty()
+    };
+    // Per document: Ok(true) has words, Ok(false) is empty, Err(reason) is skipped.
+    let findings: Vec<Result<bool, String>> = documents
         .par_iter()
-        .filter_map(|doc| {
-            ingest::read(doc).err().map(|reason| SkippedFile {
-                path: doc.rel.clone(),
-                reason,
-            })
+        .map(|doc| {
+            if doc.bytes > LARGE_DOCUMENT_BYTES {
+                let mut found = false;
+                ingest::read_in_blocks(doc, BLOCK_BYTES, |text| found = found || has_words(text))
+                    .map(|_| found)
+            } else {
+                ingest::read(doc).map(|decoded| has_words(&decoded.text))
+            }
         })
         .collect();
     let mut skipped = corpus.skipped;
-    skipped.extend(problems);
+    let mut empty = Vec::new();
+    let mut readable = 0;
+    for (doc, finding) in documents.iter().zip(findings) {
+        match finding {
+            Ok(true) => readable += 1,
+            Ok(false) => empty.push(doc.rel.clone()),
+            Err(reason) => skipped.push(SkippedFile {
+                path: doc.rel.clone(),
+                reason,
+            }),
+        }
+    }
     skipped.sort_by(|a, b| a.path.cmp(&b.path));
-    let unreadable = skipped
-        .iter()
-        .filter(|s| documents.iter().any(|d| d.rel == s.path))
-        .count();
+    if readable == 0 {
+        return Err(BadInput(format!(
+            "no readable article in {}: every file was skipped or has no words",
+            config.input_dir.display()
+        ))
+        .into());
+    }
     Ok(CheckOutcome {
         sources: corpus.sources.len(),
-        readable: documents.len() - unreadable,
+        readable,
         skipped,
+        empty,
     })
 }
 
@@ -401,6 +438,8 @@ fn count_corpus(
 /// held whole; `None` when it cannot be read (counting reports that).
 fn file_key(cache: &Cache, doc: &Document) -> Option<Key> {
     use std::io::Read;
+    // Opening a named pipe would block: counting skips such files with a reason.
+    ingest::regular_file(&doc.path).ok()?;
     let mut file = std::fs::File::open(&doc.path).ok()?;
     let mut hasher = cache.document_hasher();
     let mut buf = vec![0u8; (doc.bytes as usize).clamp(1, 1 << 20) + 1];

@@ -45,6 +45,12 @@ fn report(dir: &Path) -> Value {
     serde_json::from_str(&fs::read_to_string(dir.join("output/report.json")).unwrap()).unwrap()
 }
 
+fn utf16be_with_bom(text: &str) -> Vec<u8> {
+    let mut bytes = vec![0xFE, 0xFF];
+    bytes.extend(text.encode_utf16().flat_map(u16::to_be_bytes));
+    bytes
+}
+
 fn utf16le_with_bom(text: &str) -> Vec<u8> {
     let mut bytes = vec![0xFF, 0xFE];
     bytes.extend(text.encode_utf16().flat_map(u16::to_le_bytes));
@@ -59,6 +65,8 @@ fn encodings_are_decoded_and_recorded() {
         ("wide.txt", &utf16le_with_bom("trade grows")),
         // Windows-1252: 0x93/0x94 are curly quotes, 0x92 a curly apostrophe.
         ("legacy.txt", b"\x93Kazakhstan\x92s trade\x94 grows"),
+        ("wide_be.txt", &utf16be_with_bom("trade grows")),
+        ("plain.txt", "caf\u{e9} trade grows".as_bytes()),
         // Valid UTF-8 with one stray byte: replaced and counted.
         ("stray.txt", b"caf\xC3\xA9 trade \xFF grows"),
     ]);
@@ -82,6 +90,10 @@ fn encodings_are_decoded_and_recorded() {
     assert_eq!(source("bom")["encodings"]["UTF-8 (BOM)"], 1);
     assert_eq!(source("wide")["encodings"]["UTF-16LE"], 1);
     assert_eq!(source("wide")["words"], 2);
+    assert_eq!(source("wide_be")["encodings"]["UTF-16BE"], 1);
+    assert_eq!(source("wide_be")["themes"]["economy"]["hits"], 1);
+    assert_eq!(source("plain")["encodings"]["UTF-8"], 1);
+    assert_eq!(source("plain")["words"], 3);
     assert_eq!(source("legacy")["encodings"]["windows-1252"], 1);
     // Kazakhstan's trade grows: 3 words, and the possessive folds to "kazakhstan".
     assert_eq!(source("legacy")["words"], 3);
@@ -103,6 +115,9 @@ fn binary_and_empty_files_are_reported_not_fatal() {
         ("empty.txt", b""),
         ("blank.txt", b"  \n\t\n"),
         (".hidden.txt", b"\x00\x00"),
+        (".git/objects/x.txt", b"\x00\x00"),
+        ("outlet/a.txt", b"We invest."),
+        ("outlet/.cache/b.txt", b"\x00\x00"),
     ]);
     let out = framescope(dir.path(), &["--quiet"]);
     assert!(out.status.success(), "{}", stderr(&out));
@@ -116,7 +131,10 @@ fn binary_and_empty_files_are_reported_not_fatal() {
         "{err}"
     );
     assert!(err.contains("empty.txt: no words"), "{err}");
-    assert!(!err.contains("hidden"), "{err}");
+    assert!(
+        !err.contains("hidden") && !err.contains(".git") && !err.contains(".cache"),
+        "{err}"
+    );
     let r = report(dir.path());
     let skipped: Vec<&str> = r["skipped"]
         .as_array()
@@ -125,6 +143,19 @@ fn binary_and_empty_files_are_reported_not_fatal() {
         .map(|s| s["path"].as_str().unwrap())
         .collect();
     assert_eq!(skipped, vec!["nul.md", "picture.txt"]);
+    assert_eq!(
+        r["skipped"][0]["reason"],
+        "not text: binary data (contains NUL bytes)"
+    );
+    assert_eq!(r["skipped"][1]["reason"], "not text: a PNG image");
+    // The hidden folder inside the outlet is not a document of it.
+    let outlet = r["sources"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["id"] == "outlet")
+        .unwrap();
+    assert_eq!(outlet["documents"], 1);
     let empty = r["documents"]
         .as_array()
         .unwrap()
@@ -143,18 +174,80 @@ fn binary_and_empty_files_are_reported_not_fatal() {
         .find(|s| s["id"] == "blank")
         .unwrap();
     assert_eq!(blank["themes"]["economy"]["per_1k"], 0.0);
+    // Nor in the charts and tables drawn from it.
+    for folder in ["charts", "tables"] {
+        for entry in fs::read_dir(dir.path().join("output").join(folder)).unwrap() {
+            let path = entry.unwrap().path();
+            if path.extension().is_some_and(|e| e == "png") {
+                continue;
+            }
+            let text = fs::read_to_string(&path).unwrap();
+            // Rust writes non-finite floats as NaN, inf and -inf: as an SVG
+            // attribute or text, or as a CSV cell.
+            for bad in ["NaN", "\"inf", "inf\"", ">inf<", ",inf", "-inf"] {
+                assert!(!text.contains(bad), "{bad} in {}", path.display());
+            }
+        }
+    }
+}
+
+/// Which extensions are read is configurable; the rest is listed as skipped.
+#[test]
+fn extensions_come_from_the_config() {
+    let dir = project(&[
+        ("a.text", b"We trade."),
+        ("b.txt", b"We trade."),
+        ("c.TEXT", b"We invest."),
+    ]);
+    let config = format!("extensions = [\"text\"]\n{CONFIG}");
+    fs::write(dir.path().join("config.toml"), config).unwrap();
+    let out = framescope(dir.path(), &["--quiet"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let r = report(dir.path());
+    let ids: Vec<&str> = r["sources"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["id"].as_str().unwrap())
+        .collect();
+    assert_eq!(ids, vec!["a", "c"]);
+    assert_eq!(r["skipped"][0]["path"], "b.txt");
+    assert_eq!(
+        r["skipped"][0]["reason"],
+        "extension not in `extensions` (text)"
+    );
 }
 
 #[test]
 fn no_readable_article_is_exit_2() {
-    let dir = project(&[("a.txt", b""), ("b.txt", b"\x00\x01")]);
-    let out = framescope(dir.path(), &["--quiet"]);
-    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    let dir = project(&[
+        ("a.txt", b""),
+        ("b.txt", b"\x00\x01"),
+        ("c.txt", b"1,800 - 2023"),
+    ]);
+    // `check` says so as well (it used to pass where the run then failed).
+    for args in [&["--quiet"][..], &["check"]] {
+        let out = framescope(dir.path(), args);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {}", stderr(&out));
+        assert!(
+            stderr(&out).contains("no readable article"),
+            "{args:?}: {}",
+            stderr(&out)
+        );
+    }
+    assert!(!dir.path().join("output/report.json").exists());
+    // With one real article, `check` passes and names the empty files.
+    fs::write(dir.path().join("input/d.txt"), "We trade.").unwrap();
+    let out = framescope(dir.path(), &["check"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let stdout = String::from_utf8_lossy(&out.stdout);
     assert!(
-        stderr(&out).contains("no readable article"),
-        "{}",
-        stderr(&out)
+        stdout.contains("4 sources, 1 readable documents"),
+        "{stdout}"
     );
+    assert!(stdout.contains("no words in a.txt"), "{stdout}");
+    assert!(stdout.contains("no words in c.txt"), "{stdout}");
+    assert!(stdout.contains("would skip b.txt: not text"), "{stdout}");
     let dir = project(&[("notes.pdf", b"%PDF-1.4")]);
     let out = framescope(dir.path(), &["--quiet"]);
     assert_eq!(out.status.code(), Some(2));
@@ -168,7 +261,30 @@ fn no_readable_article_is_exit_2() {
 #[test]
 fn config_mistakes_name_the_place_and_the_fix() {
     let cases: &[(&str, &str, &[&str])] = &[
-        ("[anchor]", "[anchr]", &["config.toml:2:", "anchr"]),
+        (
+            "[anchor]",
+            "[anchor",
+            &["config.toml:2:8", "unclosed table", "[anchor\n"],
+        ),
+        (
+            "[anchor]",
+            "[anchr]",
+            &[
+                "config.toml:2:2",
+                "unknown field `anchr`",
+                "did you mean `anchor`",
+            ],
+        ),
+        (
+            "terms = [\"trade\", \"invest*\"]",
+            "",
+            &["config.toml:6:1", "missing field `terms`", "add `terms = ["],
+        ),
+        (
+            "label = \"multi-vector policy\"",
+            "label = \"\"",
+            &["config.toml:3:9", "anchor.label is empty"],
+        ),
         (
             "terms = [\"trade\", \"invest*\"]",
             "terms = []",
@@ -205,17 +321,27 @@ fn config_mistakes_name_the_place_and_the_fix() {
             &["config.toml:4:10", "empty"],
         ),
     ];
+    let dir = project(&[("a.txt", b"trade")]);
+    let out = framescope(dir.path(), &["--quiet"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let before = fs::read(dir.path().join("output/report.json")).unwrap();
     for (from, to, expected) in cases {
-        let dir = project(&[("a.txt", b"trade")]);
-        let config = CONFIG.replace(from, to);
+        let config = CONFIG.replacen(from, to, 1);
         assert_ne!(config, CONFIG, "the case {from:?} must change the config");
         fs::write(dir.path().join("config.toml"), config).unwrap();
-        let out = framescope(dir.path(), &["check"]);
-        let err = stderr(&out);
-        assert_eq!(out.status.code(), Some(2), "{to}: {err}");
-        for e in *expected {
-            assert!(err.contains(e), "{to}: expected {e:?} in {err}");
+        for args in [&["check"][..], &["--quiet"]] {
+            let out = framescope(dir.path(), args);
+            let err = stderr(&out);
+            assert_eq!(out.status.code(), Some(2), "{to} {args:?}: {err}");
+            for e in *expected {
+                assert!(err.contains(e), "{to}: expected {e:?} in {err}");
+            }
         }
+        assert_eq!(
+            fs::read(dir.path().join("output/report.json")).unwrap(),
+            before,
+            "{to}: the earlier report changed"
+        );
     }
 }
 
@@ -234,6 +360,37 @@ fn output_that_cannot_be_created_is_exit_2_before_any_work() {
         "{}",
         stderr(&out)
     );
+}
+
+/// An output folder that exists but cannot be written: exit 2 before any
+/// counting, earlier outputs intact. (Root ignores permission bits, so the
+/// test skips itself there, like the unreadable-file test.)
+#[cfg(unix)]
+#[test]
+fn unwritable_output_is_exit_2_and_keeps_earlier_outputs() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = project(&[("a.txt", b"We trade.")]);
+    let out = framescope(dir.path(), &["--quiet"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let output = dir.path().join("output");
+    let before = fs::read(output.join("report.json")).unwrap();
+    fs::set_permissions(&output, fs::Permissions::from_mode(0o555)).unwrap();
+    let probe = output.join("probe");
+    if fs::write(&probe, "x").is_ok() {
+        fs::remove_file(&probe).unwrap();
+        fs::set_permissions(&output, fs::Permissions::from_mode(0o755)).unwrap();
+        eprintln!("skipped: running with privileges that ignore file permissions (root)");
+        return;
+    }
+    let out = framescope(dir.path(), &["--quiet"]);
+    fs::set_permissions(&output, fs::Permissions::from_mode(0o755)).unwrap();
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("cannot write in output folder"),
+        "{}",
+        stderr(&out)
+    );
+    assert_eq!(fs::read(output.join("report.json")).unwrap(), before);
 }
 
 #[cfg(unix)]
@@ -270,6 +427,86 @@ fn unreadable_file_is_exit_2_naming_it() {
     assert!(stderr(&out).contains("locked.txt"), "{}", stderr(&out));
 }
 
+/// Runs framescope but gives up (and fails) after 60 s, for cases that once hung.
+#[cfg(unix)]
+fn framescope_within_a_minute(cwd: &Path, args: &[&str]) -> Output {
+    use std::time::{Duration, Instant};
+    let mut child = Command::new(env!("CARGO_BIN_EXE_framescope"))
+        .args(args)
+        .current_dir(cwd)
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while child.try_wait().unwrap().is_none() {
+        if Instant::now() > deadline {
+            child.kill().unwrap();
+            panic!("framescope {args:?} did not finish within 60 s");
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    child.wait_with_output().unwrap()
+}
+
+/// A named pipe with an article extension used to block the run forever (it
+/// was opened for reading); it is skipped with a warning instead.
+#[cfg(unix)]
+#[test]
+fn named_pipe_is_skipped_not_waited_for() {
+    let dir = project(&[("a.txt", b"We trade.")]);
+    let pipe = dir.path().join("input/pipe.txt");
+    let made = Command::new("mkfifo").arg(&pipe).status();
+    if !made.is_ok_and(|s| s.success()) {
+        eprintln!("skipped: mkfifo is not available");
+        return;
+    }
+    let out = framescope_within_a_minute(dir.path(), &["--quiet"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("pipe.txt: skipped, not a regular file"),
+        "{}",
+        stderr(&out)
+    );
+    let r = report(dir.path());
+    assert_eq!(r["skipped"][0]["path"], "pipe.txt");
+    let out = framescope_within_a_minute(dir.path(), &["check"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(
+        String::from_utf8_lossy(&out.stdout).contains("would skip pipe.txt: not a regular file"),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+}
+
+/// A file that cannot be opened, testable even as root (where permission
+/// bits are ignored): a symbolic link to nowhere. Exit 2, the file named,
+/// and the previous run's report untouched.
+#[cfg(unix)]
+#[test]
+fn dangling_link_is_exit_2_and_keeps_earlier_outputs() {
+    let dir = project(&[("a.txt", b"We trade.")]);
+    let out = framescope(dir.path(), &["--quiet"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let before = fs::read(dir.path().join("output/report.json")).unwrap();
+    std::os::unix::fs::symlink(
+        dir.path().join("input/gone.txt"),
+        dir.path().join("input/link.txt"),
+    )
+    .unwrap();
+    let out = framescope(dir.path(), &["--quiet"]);
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("cannot read") && stderr(&out).contains("link.txt"),
+        "{}",
+        stderr(&out)
+    );
+    assert_eq!(
+        fs::read(dir.path().join("output/report.json")).unwrap(),
+        before
+    );
+}
+
 #[test]
 fn failed_run_leaves_earlier_outputs_and_other_files_alone() {
     let dir = project(&[("a.txt", b"We trade and invest.")]);
@@ -299,6 +536,140 @@ fn failed_run_leaves_earlier_outputs_and_other_files_alone() {
         .filter(|n| n.starts_with(".framescope"))
         .collect();
     assert!(leftovers.is_empty(), "{leftovers:?}");
+}
+
+/// Every file under `dir` (relative path -> bytes), `skip` left out.
+fn snapshot(dir: &Path, skip: &str) -> std::collections::BTreeMap<String, Vec<u8>> {
+    fn walk(
+        root: &Path,
+        dir: &Path,
+        skip: &str,
+        out: &mut std::collections::BTreeMap<String, Vec<u8>>,
+    ) {
+        for entry in fs::read_dir(dir).unwrap() {
+            let path = entry.unwrap().path();
+            let rel = path
+                .strip_prefix(root)
+                .unwrap()
+                .to_string_lossy()
+                .into_owned();
+            if rel == skip {
+                continue;
+            }
+            if path.is_dir() {
+                walk(root, &path, skip, out);
+            } else {
+                out.insert(rel, fs::read(&path).unwrap());
+            }
+        }
+    }
+    let mut out = std::collections::BTreeMap::new();
+    walk(dir, dir, skip, &mut out);
+    out
+}
+
+/// Runs killed (SIGKILL) at points spread over a run's length: every output
+/// is either the previous run's file or the new one, whole, never a mix or a
+/// truncated file; nothing outside output/ is created or changed. A hidden
+/// temporary file a kill leaves behind is removed by a later run once it is
+/// a minute old.
+#[test]
+fn killed_runs_leave_every_output_whole() {
+    use std::time::Instant;
+    let articles: Vec<(String, Vec<u8>)> = (0..12)
+        .map(|i| {
+            let text = format!(
+                "Article {i}. We trade and invest with Russia. The multi-vector policy works.\n"
+            )
+            .repeat(40);
+            (format!("outlet{}/{i}.txt", i % 3), text.into_bytes())
+        })
+        .collect();
+    let files: Vec<(&str, &[u8])> = articles
+        .iter()
+        .map(|(n, t)| (n.as_str(), t.as_slice()))
+        .collect();
+    // The new config adds a term, so the figures and most outputs change.
+    let new_config = CONFIG.replace("\"invest*\"]", "\"invest*\", \"polic*\"]");
+    assert_ne!(new_config, CONFIG);
+    let reference = project(&files);
+    fs::write(reference.path().join("config.toml"), &new_config).unwrap();
+    let started = Instant::now();
+    let out = framescope(reference.path(), &["--quiet"]);
+    let took = started.elapsed();
+    assert!(out.status.success(), "{}", stderr(&out));
+    let new = snapshot(&reference.path().join("output"), "");
+
+    let dir = project(&files);
+    let out = framescope(dir.path(), &["--quiet"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let old = snapshot(&dir.path().join("output"), "");
+    assert_eq!(
+        old.keys().collect::<Vec<_>>(),
+        new.keys().collect::<Vec<_>>()
+    );
+    fs::write(dir.path().join("config.toml"), &new_config).unwrap();
+    let outside = snapshot(dir.path(), "output");
+
+    for step in 1..=6 {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_framescope"))
+            .arg("--quiet")
+            .current_dir(dir.path())
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap();
+        std::thread::sleep(took.mul_f64(step as f64 / 7.0));
+        let _ = child.kill();
+        child.wait().unwrap();
+        for (path, bytes) in snapshot(&dir.path().join("output"), "") {
+            let name = path.rsplit('/').next().unwrap();
+            if name.starts_with(".framescope-") && name.ends_with(".tmp") {
+                continue;
+            }
+            assert!(
+                old.get(&path) == Some(&bytes) || new.get(&path) == Some(&bytes),
+                "after a kill at {step}/7 of a run, {path} is neither the old nor the new file"
+            );
+        }
+        assert!(
+            snapshot(dir.path(), "output") == outside,
+            "a file outside output/ changed"
+        );
+    }
+    // A whole run after the kills writes the new outputs, and only them.
+    let out = framescope(dir.path(), &["--quiet"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let after: std::collections::BTreeMap<String, Vec<u8>> =
+        snapshot(&dir.path().join("output"), "")
+            .into_iter()
+            .filter(|(p, _)| !p.rsplit('/').next().unwrap().starts_with(".framescope-"))
+            .collect();
+    assert!(
+        after == new,
+        "the outputs of a whole run differ from the reference"
+    );
+}
+
+/// A temporary file left by a killed run (renamed never) is removed by the
+/// next run once it is older than a minute; a fresh one and the user's files stay.
+#[test]
+fn stale_temporary_files_of_a_killed_run_are_removed() {
+    let dir = project(&[("a.txt", b"We trade.")]);
+    let charts = dir.path().join("output/charts");
+    fs::create_dir_all(&charts).unwrap();
+    let stale = charts.join(".framescope-Xy12ab.tmp");
+    let file = fs::File::create(&stale).unwrap();
+    file.set_modified(std::time::SystemTime::now() - std::time::Duration::from_secs(3600))
+        .unwrap();
+    let fresh = dir.path().join("output/.framescope-Zz34cd.tmp");
+    fs::write(&fresh, "being written by another run").unwrap();
+    let mine = dir.path().join("output/charts/my-chart.png");
+    fs::write(&mine, "mine").unwrap();
+    let out = framescope(dir.path(), &["--quiet"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(!stale.exists(), "the stale temporary file is still there");
+    assert!(fresh.exists() && mine.exists());
 }
 
 /// The scale edges that fit in a test run: a one-word article, thousands of

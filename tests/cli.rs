@@ -237,6 +237,26 @@ fn hand_counted_fixture() {
         .any(|w| w == "also"));
 }
 
+/// Without --quiet, progress bars still stay away when stderr is not a
+/// terminal (here a pipe): no bar, no spinner, no cursor control codes.
+#[test]
+fn no_progress_bars_when_stderr_is_not_a_terminal() {
+    let dir = tempfile::tempdir().unwrap();
+    write_fixture(dir.path());
+    let out = framescope(dir.path(), &[]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let err = text(&out.stderr);
+    for needle in ["\u{1b}[", "\r", "counting", "documents", "analysing"] {
+        assert!(!err.contains(needle), "{needle:?} on stderr: {err:?}");
+    }
+    // The headline table is on stdout: alpha's anchor mentions (1) and economy rate.
+    let stdout = text(&out.stdout);
+    let alpha = stdout.lines().find(|l| l.starts_with("alpha")).unwrap();
+    let cells: Vec<&str> = alpha.split_whitespace().collect();
+    // source, words, anchor, economy (3 / 17 words = 176.5 per 1,000).
+    assert_eq!(cells[..4], ["alpha", "17", "1", "176.5"], "{stdout}");
+}
+
 #[test]
 fn bad_config_exits_2_and_names_the_place() {
     let dir = tempfile::tempdir().unwrap();
@@ -255,13 +275,18 @@ fn bad_config_exits_2_and_names_the_place() {
 fn missing_input_folder_exits_2() {
     let dir = tempfile::tempdir().unwrap();
     write_fixture(dir.path());
-    let out = framescope(dir.path(), &["--quiet", "--input", "nowhere"]);
+    let out = framescope(
+        dir.path(),
+        &["--quiet", "--input", "nowhere", "--output", "fresh"],
+    );
     assert_eq!(out.status.code(), Some(2));
     assert!(
-        text(&out.stderr).contains("nowhere"),
+        text(&out.stderr).contains("input folder nowhere cannot be read"),
         "{}",
         text(&out.stderr)
     );
+    // Checked before anything is created: no stray output folder.
+    assert!(!dir.path().join("fresh").exists());
 }
 
 #[test]

@@ -1,4 +1,5 @@
-//! Property tests: arbitrary text never panics; file order and thread count never change report.json.
+//! Property tests: arbitrary text and arbitrary config (lexicon) text never panic; file order
+//! and thread count never change report.json.
 
 use std::fs;
 use std::path::Path;
@@ -82,6 +83,62 @@ proptest! {
         let s = &tally.sources[0];
         prop_assert!(s.tokens <= s.words);
         prop_assert!(s.lists.iter().all(|l| l.hits <= s.words));
+    }
+}
+
+/// Config-like text: TOML structure pieces mixed with arbitrary Unicode, so
+/// the parser gets past the first line and the validator sees odd values.
+fn config_like_text() -> impl Strategy<Value = String> {
+    let piece = prop_oneof![
+        Just("[anchor]\n".to_string()),
+        Just("[themes.".to_string()),
+        Just("]\n".to_string()),
+        Just("label = ".to_string()),
+        Just("terms = [".to_string()),
+        Just("\"".to_string()),
+        Just(", ".to_string()),
+        Just("*".to_string()),
+        Just("\n".to_string()),
+        Just("[cooccurrence]\nwindow = ".to_string()),
+        "[0-9-]{1,3}",
+        "\\PC{1,6}",
+        any::<String>(),
+    ];
+    prop::collection::vec(piece, 0..30).prop_map(|v| v.concat())
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(300))]
+
+    /// The lexicon parser (config.toml -> compiled terms) on arbitrary input:
+    /// an error or a config, never a panic; and whatever terms it accepts
+    /// can be matched against arbitrary text, including the terms themselves.
+    #[test]
+    fn arbitrary_config_and_terms_never_panic(
+        text in config_like_text(),
+        terms in prop::collection::vec(any::<String>(), 1..4),
+        doc in messy_text(),
+    ) {
+        let _ = Config::from_toml(&text, "c.toml", Path::new(""), &Overrides::default());
+        // The same terms, TOML-escaped, as the anchor and a theme.
+        let list: Vec<String> = terms.iter().map(|t| toml::Value::String(t.clone()).to_string()).collect();
+        let list = list.join(", ");
+        let config_text = format!("[anchor]\nlabel = \"a\"\nterms = [{list}]\n[themes.t]\nterms = [{list}]\n");
+        match Config::from_toml(&config_text, "c.toml", Path::new(""), &Overrides::default()) {
+            Ok(config) => {
+                let analyzer = Analyzer::new(&config, &[1]);
+                let mut tally = Tally::default();
+                tally.add_document(&analyzer, 0, 0, &doc);
+                tally.add_document(&analyzer, 0, 1, &terms.join(" "));
+                let s = &tally.sources[0];
+                prop_assert!(s.lists.iter().all(|l| l.hits <= s.words));
+            }
+            Err(e) => {
+                // Rejections point into the file.
+                let msg = format!("{e:#}");
+                prop_assert!(msg.contains("c.toml"), "{}", msg);
+            }
+        }
     }
 }
 
