@@ -299,8 +299,11 @@ fn differences_table(h: &mut String, r: &Report) {
         .collect();
     let _ = writeln!(
         h,
-        "<h2>Differences larger than the noise</h2><p>{} of {} pairwise theme differences have a 95% bootstrap interval of the log2 rate ratio that excludes 0.</p>",
+        "<h2>Differences larger than the noise</h2><p>{} of {} pairwise theme differences have a 95% bootstrap interval of the log2 rate ratio that excludes 0. \
+         Each interval is a separate 95% statement: even with no real difference anywhere, about 1 in 20 ({} of {}) would exclude 0 by chance, so trust the wide margins more than the count.</p>",
         beyond.len(),
+        r.analysis.differences.len(),
+        (r.analysis.differences.len() as f64 * 0.05).round(),
         r.analysis.differences.len()
     );
     if beyond.is_empty() {

@@ -24,7 +24,7 @@ mod top_terms;
 mod vector_balance;
 
 #[cfg(test)]
-mod fixtures;
+pub(crate) mod fixtures;
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
