@@ -92,7 +92,7 @@ fn metadata(h: &mut String, r: &Report) {
         h,
         "<p>{} sources, {} documents, {} words ({} tokens after stopword removal, {} distinct stems). Anchor terms: {}. \
          Co-occurrence window ±{} content words; anchor context: sentence ± {} words; {} bootstrap replicates, seed {}. \
-         Report schema {}. Every figure is in <code>report.json</code> and <code>tables/*.csv</code>.</p>",
+         framescope {}, report schema {}. Every figure is in <code>report.json</code> and <code>tables/*.csv</code>.</p>",
         r.sources.len(),
         r.corpus.documents,
         r.corpus.words,
@@ -103,6 +103,7 @@ fn metadata(h: &mut String, r: &Report) {
         c.analysis.context_window,
         c.analysis.bootstrap_replicates,
         c.analysis.bootstrap_seed,
+        env!("CARGO_PKG_VERSION"),
         r.schema_version
     );
     if !r.skipped.is_empty() {
