@@ -457,28 +457,31 @@ fn index_html_is_self_contained_and_escapes_article_text() {
         return;
     };
     let profile = tempfile::tempdir().unwrap();
+    let dump_dom = |page: &Path| -> String {
+        let dom = Command::new(browser)
+            .args([
+                "--headless",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--no-first-run",
+                &format!("--user-data-dir={}", profile.path().display()),
+                "--dump-dom",
+                &format!("file://{}", page.display()),
+            ])
+            .output()
+            .expect("chromium runs");
+        assert!(
+            dom.status.success(),
+            "chromium failed: {}",
+            text(&dom.stderr)
+        );
+        text(&dom.stdout)
+    };
     let page = dir.path().join("output/index.html");
-    let dom = Command::new(browser)
-        .args([
-            "--headless",
-            "--no-sandbox",
-            "--disable-gpu",
-            "--disable-background-networking",
-            "--disable-component-update",
-            "--disable-sync",
-            "--no-first-run",
-            &format!("--user-data-dir={}", profile.path().display()),
-            "--dump-dom",
-            &format!("file://{}", page.display()),
-        ])
-        .output()
-        .expect("chromium runs");
-    assert!(
-        dom.status.success(),
-        "chromium failed: {}",
-        text(&dom.stderr)
-    );
-    let dom = text(&dom.stdout);
+    let dom = dump_dom(&page);
     assert_eq!(
         dom.matches("<img ").count(),
         charts.len(),
@@ -487,6 +490,24 @@ fn index_html_is_self_contained_and_escapes_article_text() {
     assert!(
         dom.contains("&lt;script&gt;alert"),
         "the browser did not show the text literally"
+    );
+    // The page has no script of its own, so a copy with a probe added reports
+    // what the browser did: every image decoded (naturalWidth > 0), and no
+    // error event (a failed resource, a script running) on the way.
+    const PROBE: &str = r#"<script>var errors=[];addEventListener("error",function(e){errors.push(e.message||(e.target&&e.target.tagName)||"error")},true);
+addEventListener("load",function(){var ok=0,bad=[];for(var i=0;i<document.images.length;i++){var m=document.images[i];if(m.complete&&m.naturalWidth>0)ok++;else bad.push(m.alt)}
+var p=document.createElement("p");p.id="probe";p.textContent="decoded "+ok+" broken ["+bad.join("|")+"] errors ["+errors.join("|")+"]";document.body.appendChild(p)})</script>"#;
+    let html = fs::read_to_string(&page).unwrap();
+    let probed = dir.path().join("output/probe.html");
+    fs::write(&probed, html.replace("</body>", &format!("{PROBE}</body>"))).unwrap();
+    let dom = dump_dom(&probed);
+    let expected = format!("decoded {} broken [] errors []", charts.len());
+    assert!(
+        dom.contains(&expected),
+        "expected \"{expected}\" from the browser, got: {}",
+        dom.split("id=\"probe\">")
+            .nth(1)
+            .unwrap_or("no probe output")
     );
 }
 
