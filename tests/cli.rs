@@ -239,6 +239,12 @@ fn tables_have_the_listed_columns_and_the_report_numbers() {
         row[col("g2")].parse::<f64>().unwrap(),
         first["g2"].as_f64().unwrap()
     );
+    // aif never mentions energy: its interval is the exact Poisson bound for
+    // 0 hits in 1,444 words, not the bootstrap's [0, 0].
+    let energy = &source(&report, "aif-vassilenko-interview")["themes"]["energy"];
+    assert_eq!(energy["hits"], 0);
+    let hi = energy["ci_high"].as_f64().unwrap();
+    assert!((hi - 3.688_879_454_113_936 / 1.444).abs() < 1e-9, "{hi}");
     // Labels from [sources.<id>] reach the sources table.
     let sources = fs::read_to_string(dir.path().join("tables/sources.csv")).unwrap();
     assert!(

@@ -128,11 +128,18 @@ fn analyse(
         settings.bootstrap_seed,
     );
     for (s, source) in sources.iter_mut().enumerate() {
+        let words = source.words;
         for (t, theme) in lexicon.themes.iter().enumerate() {
-            if let (Some((lo, hi)), Some(score)) = (
+            if let (Some(interval), Some(score)) = (
                 uncertainty::rate_interval(&reps[s], t),
                 source.themes.get_mut(&theme.id),
             ) {
+                // The bootstrap cannot see past a zero count: it says [0, 0].
+                let (lo, hi) = if score.hits == 0 {
+                    uncertainty::zero_hits_interval(words).unwrap_or(interval)
+                } else {
+                    interval
+                };
                 score.ci_low = Some(lo);
                 score.ci_high = Some(hi);
             }

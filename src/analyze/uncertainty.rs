@@ -176,6 +176,19 @@ pub fn rate_interval(r: &Replicates, t: usize) -> Option<(f64, f64)> {
     Some((quantile_type7(&rates, 0.025), quantile_type7(&rates, 0.975)))
 }
 
+/// Upper end of the exact two-sided 95% Poisson interval for 0 events:
+/// `χ²(0.975; 2) / 2 = −ln 0.025` (Garwood 1936). A theme a source never
+/// mentions is resampled as 0 in every replicate, so the percentile
+/// bootstrap says [0, 0], as if the rate were known exactly; with `words`
+/// words, any rate below `3.689 / words` is still compatible with 0 hits.
+const ZERO_HITS_UPPER: f64 = 3.688_879_454_113_936;
+
+/// The 95% interval of a rate per 1,000 words from 0 hits in `words` words:
+/// `[0, 3.689 / words × 1000]`; None for a source without words.
+pub fn zero_hits_interval(words: u64) -> Option<(f64, f64)> {
+    (words > 0).then(|| (0.0, ZERO_HITS_UPPER / words as f64 * 1000.0))
+}
+
 /// log2 of the ratio of two rates: [`stats::log_ratio`], so a zero hit count
 /// is taken as 0.5, and zero hits on both sides give 0 (no evidence either
 /// way; smoothing both would report the ratio of the sources' lengths).
@@ -263,6 +276,16 @@ mod tests {
         let words: u64 = (0..40).map(|i| 100 + i).sum();
         let point = rate(hits, words);
         assert!(a.0 < point && point < a.1, "{a:?} {point}");
+    }
+
+    #[test]
+    fn zero_hits_get_the_exact_poisson_upper_bound() {
+        // −ln 0.025 = 3.6888794541139363; per 1,000 words of 1,444: 2.5546...
+        assert!((ZERO_HITS_UPPER - (-(0.025f64).ln())).abs() < 1e-15);
+        let (lo, hi) = zero_hits_interval(1_444).unwrap();
+        assert_eq!(lo, 0.0);
+        assert!((hi - 3.688_879_454_113_936 / 1.444).abs() < 1e-12, "{hi}");
+        assert_eq!(zero_hits_interval(0), None);
     }
 
     #[test]
