@@ -31,8 +31,8 @@ use super::render::{
     Legend, PanelGrid,
 };
 use super::style::{
-    display_name, ellipsize, max_width, source_color, source_labels, Axis, Font, AXIS, BAND, INK,
-    MARGIN,
+    abbreviate_all, display_name, max_width, source_color, source_labels, Axis, Font, AXIS, BAND,
+    INK, MARGIN,
 };
 use crate::report::{Report, ThemeInfo};
 
@@ -258,6 +258,10 @@ fn panels(
     };
     let labels = source_labels(report, Font::TICK, PANEL_LABEL_W)?;
     let label_w = max_width(labels.iter().map(String::as_str), Font::TICK)?;
+    let theme_names: Vec<&str> = themes
+        .iter()
+        .map(|t| display_name(&t.label, &t.id))
+        .collect();
     // The last tick label is centred on the bars' right end: room for its half.
     let overhang = axis_label_width(axis)? / 2 + 4;
     let panel_w = label_w + 8 + PANEL_BARS_W + overhang;
@@ -269,18 +273,14 @@ fn panels(
         MARGIN + title_height(true),
     )?;
     let width = grid.width().max(title_width(title, Some(subtitle))?);
+    let panel_titles = abbreviate_all(&theme_names, Font::LABEL_BOLD, f64::from(panel_w))?;
     let svg = svg_chart(
         (u32::try_from(width)?, u32::try_from(grid.height())?),
         |area| {
             draw_title(area, title, Some(subtitle))?;
-            for (k, theme) in themes.iter().enumerate() {
+            for (k, (theme, name)) in themes.iter().zip(&panel_titles).enumerate() {
                 let (x, y) = grid.origin(k)?;
-                let name = ellipsize(
-                    display_name(&theme.label, &theme.id),
-                    Font::LABEL_BOLD,
-                    f64::from(panel_w),
-                )?;
-                draw_text(area, &name, (x, y), Font::LABEL_BOLD, HPos::Left, VPos::Top)?;
+                draw_text(area, name, (x, y), Font::LABEL_BOLD, HPos::Left, VPos::Top)?;
                 let bars_x0 = x + label_w + 8;
                 let bars_x1 = bars_x0 + PANEL_BARS_W;
                 let rows_y0 = y + PANEL_TITLE_H;
