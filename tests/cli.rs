@@ -131,11 +131,126 @@ fn one_and_two_threads_write_identical_reports() {
     let a = fs::read(one.path().join("report.json")).unwrap();
     let b = fs::read(two.path().join("report.json")).unwrap();
     assert!(a == b, "report.json differs between --threads 1 and 2");
+    // Every other output too: PNG and SVG bytes, CSV tables, the HTML page.
+    let mut compared = 0;
+    for folder in ["charts", "tables"] {
+        for entry in fs::read_dir(one.path().join(folder)).unwrap() {
+            let name = entry.unwrap().file_name();
+            let x = fs::read(one.path().join(folder).join(&name)).unwrap();
+            let y = fs::read(two.path().join(folder).join(&name)).unwrap();
+            assert!(
+                x == y,
+                "{folder}/{name:?} differs between --threads 1 and 2"
+            );
+            compared += 1;
+        }
+    }
+    assert!(compared > 30, "only {compared} files compared");
+    let x = fs::read(one.path().join("index.html")).unwrap();
+    let y = fs::read(two.path().join("index.html")).unwrap();
+    assert!(x == y, "index.html differs between --threads 1 and 2");
     // The headline table is on stdout.
     let stdout = text(&out.stdout);
     // Sources are shown by their [sources.<id>] label.
     assert!(stdout.contains("AIF interview: Vassilenko"), "{stdout}");
     assert!(stdout.contains("report.json"), "{stdout}");
+}
+
+/// The CSV files and columns the analytics issue lists (more columns are
+/// allowed), and the same numbers as report.json.
+#[test]
+fn tables_have_the_listed_columns_and_the_report_numbers() {
+    let (dir, report, _) = run_default("2");
+    let listed: [(&str, &[&str]); 8] = [
+        (
+            "keyness",
+            &[
+                "source",
+                "term",
+                "count_source",
+                "count_rest",
+                "total_source",
+                "total_rest",
+                "g2",
+                "p",
+                "log_ratio",
+                "log_odds_z",
+            ],
+        ),
+        (
+            "collocations",
+            &[
+                "source", "a", "b", "count", "count_a", "count_b", "total", "pmi", "log_dice", "g2",
+            ],
+        ),
+        (
+            "theme_emphasis",
+            &[
+                "source", "theme", "group", "hits", "words", "per_1k", "ci_low", "ci_high",
+            ],
+        ),
+        (
+            "framing",
+            &["source", "group", "theme", "hits_near_anchor", "share"],
+        ),
+        ("balance", &["source", "group", "entropy", "dominant"]),
+        (
+            "similarity",
+            &["source_a", "source_b", "cosine_tfidf", "jsd_frames"],
+        ),
+        (
+            "term_frequencies",
+            &["source", "stem", "form", "count", "per_10k"],
+        ),
+        (
+            "sources",
+            &["source", "label", "outlet", "author", "date", "url"],
+        ),
+    ];
+    let read = |name: &str| -> (Vec<String>, Vec<Vec<String>>) {
+        let text = fs::read_to_string(dir.path().join(format!("tables/{name}.csv"))).unwrap();
+        let mut lines = text.lines();
+        let header = lines.next().unwrap().split(',').map(String::from).collect();
+        // Only unquoted rows are split here; quoted fields are checked elsewhere.
+        let rows = lines
+            .filter(|l| !l.contains('"'))
+            .map(|l| l.split(',').map(String::from).collect())
+            .collect();
+        (header, rows)
+    };
+    for (name, columns) in listed {
+        let (header, rows) = read(name);
+        for c in columns {
+            assert!(
+                header.iter().any(|h| h == c),
+                "{name}.csv lacks {c}: {header:?}"
+            );
+        }
+        assert!(!rows.is_empty(), "{name}.csv has no rows");
+    }
+    // Spot checks against report.json: the first keyness row of the first source.
+    let (header, rows) = read("keyness");
+    let col = |c: &str| header.iter().position(|h| h == c).unwrap();
+    let first = &report["analysis"]["keyness"][0]["terms"][0];
+    let row = &rows[0];
+    assert_eq!(row[col("term")], first["item"].as_str().unwrap());
+    assert_eq!(row[col("count_source")], first["count_source"].to_string());
+    assert_eq!(
+        row[col("g2")].parse::<f64>().unwrap(),
+        first["g2"].as_f64().unwrap()
+    );
+    // aif never mentions energy: its interval is the exact Poisson bound for
+    // 0 hits in 1,444 words, not the bootstrap's [0, 0].
+    let energy = &source(&report, "aif-vassilenko-interview")["themes"]["energy"];
+    assert_eq!(energy["hits"], 0);
+    let hi = energy["ci_high"].as_f64().unwrap();
+    assert!((hi - 3.688_879_454_113_936 / 1.444).abs() < 1e-9, "{hi}");
+    // Labels from [sources.<id>] reach the sources table.
+    let sources = fs::read_to_string(dir.path().join("tables/sources.csv")).unwrap();
+    assert!(
+        sources.contains("aif-vassilenko-interview,AIF interview: Vassilenko,"),
+        "{sources}"
+    );
 }
 
 /// A fixture small enough to count by hand.
@@ -373,28 +488,31 @@ fn index_html_is_self_contained_and_escapes_article_text() {
         return;
     };
     let profile = tempfile::tempdir().unwrap();
+    let dump_dom = |page: &Path| -> String {
+        let dom = Command::new(browser)
+            .args([
+                "--headless",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--no-first-run",
+                &format!("--user-data-dir={}", profile.path().display()),
+                "--dump-dom",
+                &format!("file://{}", page.display()),
+            ])
+            .output()
+            .expect("chromium runs");
+        assert!(
+            dom.status.success(),
+            "chromium failed: {}",
+            text(&dom.stderr)
+        );
+        text(&dom.stdout)
+    };
     let page = dir.path().join("output/index.html");
-    let dom = Command::new(browser)
-        .args([
-            "--headless",
-            "--no-sandbox",
-            "--disable-gpu",
-            "--disable-background-networking",
-            "--disable-component-update",
-            "--disable-sync",
-            "--no-first-run",
-            &format!("--user-data-dir={}", profile.path().display()),
-            "--dump-dom",
-            &format!("file://{}", page.display()),
-        ])
-        .output()
-        .expect("chromium runs");
-    assert!(
-        dom.status.success(),
-        "chromium failed: {}",
-        text(&dom.stderr)
-    );
-    let dom = text(&dom.stdout);
+    let dom = dump_dom(&page);
     assert_eq!(
         dom.matches("<img ").count(),
         charts.len(),
@@ -403,6 +521,24 @@ fn index_html_is_self_contained_and_escapes_article_text() {
     assert!(
         dom.contains("&lt;script&gt;alert"),
         "the browser did not show the text literally"
+    );
+    // The page has no script of its own, so a copy with a probe added reports
+    // what the browser did: every image decoded (naturalWidth > 0), and no
+    // error event (a failed resource, a script running) on the way.
+    const PROBE: &str = r#"<script>var errors=[];addEventListener("error",function(e){errors.push(e.message||(e.target&&e.target.tagName)||"error")},true);
+addEventListener("load",function(){var ok=0,bad=[];for(var i=0;i<document.images.length;i++){var m=document.images[i];if(m.complete&&m.naturalWidth>0)ok++;else bad.push(m.alt)}
+var p=document.createElement("p");p.id="probe";p.textContent="decoded "+ok+" broken ["+bad.join("|")+"] errors ["+errors.join("|")+"]";document.body.appendChild(p)})</script>"#;
+    let html = fs::read_to_string(&page).unwrap();
+    let probed = dir.path().join("output/probe.html");
+    fs::write(&probed, html.replace("</body>", &format!("{PROBE}</body>"))).unwrap();
+    let dom = dump_dom(&probed);
+    let expected = format!("decoded {} broken [] errors []", charts.len());
+    assert!(
+        dom.contains(&expected),
+        "expected \"{expected}\" from the browser, got: {}",
+        dom.split("id=\"probe\">")
+            .nth(1)
+            .unwrap_or("no probe output")
     );
 }
 

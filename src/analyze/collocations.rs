@@ -1,10 +1,14 @@
 //! Collocations: which content stems keep company, scored three ways.
 //!
 //! The table is the co-occurrence table of `count` (pairs of tokens at most
-//! `cooccurrence.window` content words apart in one sentence). For a pair,
-//! `count_a` and `count_b` are the pair-table marginals (co-occurrences of
-//! each stem with anything) and `total` is the table's sum, so the three
-//! scores are computed from one consistent 2x2 table.
+//! `cooccurrence.window` content words apart in one sentence), read as the
+//! symmetric stem x stem matrix: a pair counted `n` times is `n` in cell
+//! (a, b) and `n` in cell (b, a). For a pair, `count_a` and `count_b` are the
+//! matrix's row sums (co-occurrences of each stem with anything) and `total`
+//! is the matrix's sum, which is twice the number of pairs. So the three
+//! scores come from one consistent 2x2 table, and a pair of words placed at
+//! random gets PMI ≈ 0 and G² ≈ 0. (With the number of pairs as `total`, as
+//! before, an unrelated pair would score PMI ≈ −1 and a large G².)
 //!
 //! Large corpora have millions of pairs: they are scored as ids and numbers,
 //! the best `top` are selected, and only those become strings.
@@ -51,7 +55,8 @@ fn scored(
     min_count: u64,
     top: usize,
 ) -> SourceCollocations {
-    let (pairs, total) = tally.collocation_table(sources, min_count);
+    let (pairs, pair_count) = tally.collocation_table(sources, min_count);
+    let total = symmetric_total(pair_count);
     let candidates = pairs
         .into_iter()
         .map(|p| Candidate {
@@ -100,7 +105,8 @@ pub fn anchor_collocates(
             let near = tally.anchor_pairs(s);
             let count_anchor: u64 = near.iter().map(|(_, n)| n).sum();
             let marginals = tally.pair_marginals(&[s]);
-            let total: u64 = marginals.values().sum::<u64>() / 2;
+            // The sum of the row sums: the symmetric matrix's total.
+            let total: u64 = marginals.values().sum::<u64>();
             let candidates = near
                 .into_iter()
                 .filter(|&(_, n)| n >= min_count)
@@ -137,6 +143,12 @@ pub fn anchor_collocates(
             }
         })
         .collect()
+}
+
+/// The total of the symmetric co-occurrence matrix: every pair sits in two
+/// cells, (a, b) and (b, a), so the row sums `count_a` add up to this.
+fn symmetric_total(pairs: u64) -> u64 {
+    pairs.saturating_mul(2)
 }
 
 /// The most frequent form of a stem (the stem itself if unknown).
@@ -196,4 +208,75 @@ fn best(tally: &Tally, mut candidates: Vec<Candidate>, top: usize) -> Vec<Candid
     }
     candidates.sort_by(order);
     candidates
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::{Config, Overrides};
+    use crate::count::Analyzer;
+    use std::path::Path;
+
+    fn tally_of(text: &str) -> (Tally, StemTable) {
+        let config = Config::from_toml(
+            "[anchor]\nlabel = \"a\"\nterms = [\"alpha\"]\n[themes.t]\nterms = [\"bravo\"]\n",
+            "test.toml",
+            Path::new(""),
+            &Overrides::default(),
+        )
+        .unwrap();
+        let analyzer = Analyzer::new(&config, &[]);
+        let mut tally = Tally::default();
+        tally.add_document(&analyzer, 0, 0, text);
+        let table = tally.stem_table(1);
+        (tally, table)
+    }
+
+    /// Four words in one sentence, inside the window: each of the 6 pairs once,
+    /// the symmetric matrix has total 12 and row sums 3. No pair is more
+    /// associated than another, so PMI must be near 0, not near −1.
+    #[test]
+    fn an_unassociated_pair_scores_near_zero() {
+        let (tally, table) = tally_of("Alpha bravo charlie delta.");
+        let out = collocations(&tally, &table, &["s".to_string()], 1, 10);
+        let pair = &out[0].pairs[0];
+        assert_eq!(
+            (pair.count, pair.count_a, pair.count_b, pair.total),
+            (1, 3, 3, 12)
+        );
+        // PMI = log2(1 · 12 / (3 · 3)) = log2(4/3): only the self-pairs that
+        // cannot occur lift it above 0. The old total (6 pairs) gave log2(2/3) < 0.
+        assert!((pair.pmi - (4.0f64 / 3.0).log2()).abs() < 1e-12);
+        // G² of the table (1, 2, 2, 7), N = 12; E = 3·3/12 = 0.75, 2.25, 2.25, 6.75.
+        let g2 = 2.0
+            * (1.0 * (1.0f64 / 0.75).ln()
+                + 2.0 * 2.0 * (2.0f64 / 2.25).ln()
+                + 7.0 * (7.0f64 / 6.75).ln());
+        assert!((pair.g2 - g2).abs() < 1e-12, "{} vs {g2}", pair.g2);
+        assert!(pair.g2 < 0.5);
+        // log-Dice = 14 + log2(2 / 6) does not depend on the total.
+        assert!((pair.log_dice - (14.0 + (1.0f64 / 3.0).log2())).abs() < 1e-12);
+    }
+
+    /// A pair that always occurs together, among unrelated words, scores high.
+    #[test]
+    fn an_associated_pair_scores_above_the_rest() {
+        let (tally, table) = tally_of(
+            "Alpha bravo charlie. Alpha bravo delta. Alpha bravo echo. Foxtrot charlie delta. Echo foxtrot golf.",
+        );
+        let out = collocations(&tally, &table, &["s".to_string()], 1, 20);
+        let pairs = &out[0].pairs;
+        let ab = pairs
+            .iter()
+            .find(|p| p.a == "alpha" || p.b == "alpha")
+            .unwrap();
+        assert!([ab.a.as_str(), ab.b.as_str()].contains(&"bravo"), "{ab:?}");
+        // 15 pairs -> total 30; alpha and bravo each 6 co-occurrences, 3 together.
+        assert_eq!((ab.count, ab.count_a, ab.count_b, ab.total), (3, 6, 6, 30));
+        assert!((ab.pmi - (3.0f64 * 30.0 / 36.0).log2()).abs() < 1e-12);
+        assert!(ab.pmi > 1.0);
+        // First by log-Dice: 14 + log2(6 / 12) = 13.
+        assert_eq!(pairs[0], *ab);
+        assert!((ab.log_dice - 13.0).abs() < 1e-12);
+    }
 }

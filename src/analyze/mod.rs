@@ -152,11 +152,18 @@ fn analyse(
         },
     );
     for (s, source) in sources.iter_mut().enumerate() {
+        let words = source.words;
         for (t, theme) in lexicon.themes.iter().enumerate() {
-            if let (Some((lo, hi)), Some(score)) = (
+            if let (Some(interval), Some(score)) = (
                 uncertainty::rate_interval(&reps[s], t),
                 source.themes.get_mut(&theme.id),
             ) {
+                // The bootstrap cannot see past a zero count: it says [0, 0].
+                let (lo, hi) = if score.hits == 0 {
+                    uncertainty::zero_hits_interval(words).unwrap_or(interval)
+                } else {
+                    interval
+                };
                 score.ci_low = Some(lo);
                 score.ci_high = Some(hi);
             }
@@ -337,5 +344,85 @@ fn source_report(
             per_1k: emphasis::per_thousand(list_hits(ANCHOR_LIST), counts.words),
             forms: anchor_forms,
         },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::report::charts::fixtures;
+    use crate::report::{KeyRow, SourceKeyness};
+
+    /// Two sources: "short" (100 words, 12 sentences) and "long" (1,000 words,
+    /// 300 sentences), 10x apart. short has one theme test with a small
+    /// expected count and two over-used terms absent from the rest (an
+    /// under-used row with count_rest 0 does not count); long has none.
+    #[test]
+    fn flags_name_each_caution_once_where_it_applies() {
+        let mut sources = fixtures::report(2, 2, false).sources;
+        for (s, (id, words, sentences)) in sources
+            .iter_mut()
+            .zip([("short", 100, 12), ("long", 1_000, 300)])
+        {
+            s.id = id.into();
+            s.words = words;
+            s.sentences = sentences;
+        }
+        let template = fixtures::report(2, 2, false).analysis.keyness[0].terms[0].clone();
+        let row = |direction: &str, count_rest: u64, small: bool| KeyRow {
+            direction: direction.into(),
+            count_rest,
+            small_counts: small,
+            ..template.clone()
+        };
+        let keyness = vec![
+            SourceKeyness {
+                source: "short".into(),
+                terms: vec![
+                    row("over", 0, true),
+                    row("over", 0, true),
+                    row("over", 4, false),
+                    row("under", 0, false),
+                ],
+                themes: vec![row("over", 3, true), row("under", 9, false)],
+            },
+            SourceKeyness {
+                source: "long".into(),
+                terms: vec![row("over", 7, false)],
+                themes: vec![row("under", 3, false), row("over", 9, false)],
+            },
+        ];
+        let units: BTreeMap<String, String> = [("short", "sentence"), ("long", "sentence")]
+            .into_iter()
+            .map(|(a, b)| (a.to_string(), b.to_string()))
+            .collect();
+        let got: Vec<(String, String, String)> = flags(&sources, &keyness, &units)
+            .into_iter()
+            .map(|f| (f.kind, f.source, f.message))
+            .collect();
+        let kinds: Vec<(&str, &str)> = got.iter().map(|f| (f.0.as_str(), f.1.as_str())).collect();
+        assert_eq!(
+            kinds,
+            [
+                ("unequal_lengths", ""),
+                ("small_counts", "short"),
+                ("single_source_terms", "short"),
+                ("few_units", "short"),
+            ]
+        );
+        assert!(got[0].2.contains("from 100 to 1000 words"), "{}", got[0].2);
+        assert!(got[1].2.starts_with("1 of 2 theme tests"), "{}", got[1].2);
+        assert!(
+            got[2].2.starts_with("2 of its top over-used"),
+            "{}",
+            got[2].2
+        );
+        assert!(got[3].2.contains("only 12 sentences"), "{}", got[3].2);
+
+        // Lengths within 5x: no length flag.
+        sources[1].words = 500;
+        assert!(flags(&sources, &keyness, &units)
+            .iter()
+            .all(|f| f.kind != "unequal_lengths"));
     }
 }

@@ -11,7 +11,7 @@
 
 use rayon::prelude::*;
 
-use crate::analyze::stats::{quantile_type7, SplitMix64};
+use crate::analyze::stats::{self, quantile_type7, SplitMix64};
 use crate::count::DocTally;
 use crate::report::{RateDifference, SourceReport};
 
@@ -185,13 +185,24 @@ pub fn rate_interval(r: &Replicates, t: usize) -> Option<(f64, f64)> {
     Some((quantile_type7(&rates, 0.025), quantile_type7(&rates, 0.975)))
 }
 
-/// log2 of the ratio of two rates, a zero hit count taken as 0.5.
+/// Upper end of the exact two-sided 95% Poisson interval for 0 events:
+/// `χ²(0.975; 2) / 2 = −ln 0.025` (Garwood 1936). A theme a source never
+/// mentions is resampled as 0 in every replicate, so the percentile
+/// bootstrap says [0, 0], as if the rate were known exactly; with `words`
+/// words, any rate below `3.689 / words` is still compatible with 0 hits.
+const ZERO_HITS_UPPER: f64 = 3.688_879_454_113_936;
+
+/// The 95% interval of a rate per 1,000 words from 0 hits in `words` words:
+/// `[0, 3.689 / words × 1000]`; None for a source without words.
+pub fn zero_hits_interval(words: u64) -> Option<(f64, f64)> {
+    (words > 0).then(|| (0.0, ZERO_HITS_UPPER / words as f64 * 1000.0))
+}
+
+/// log2 of the ratio of two rates: [`stats::log_ratio`], so a zero hit count
+/// is taken as 0.5, and zero hits on both sides give 0 (no evidence either
+/// way; smoothing both would report the ratio of the sources' lengths).
 fn log_ratio(hits_a: u64, words_a: u64, hits_b: u64, words_b: u64) -> f64 {
-    if words_a == 0 || words_b == 0 {
-        return 0.0;
-    }
-    let smooth = |h: u64| if h == 0 { 0.5 } else { h as f64 };
-    ((smooth(hits_a) / words_a as f64) / (smooth(hits_b) / words_b as f64)).log2()
+    stats::log_ratio(hits_a, words_a, hits_b, words_b)
 }
 
 /// Every theme (by id, in config order) x every pair of sources with words.
@@ -277,11 +288,50 @@ mod tests {
     }
 
     #[test]
+    fn zero_hits_get_the_exact_poisson_upper_bound() {
+        // −ln 0.025 = 3.6888794541139363; per 1,000 words of 1,444: 2.5546...
+        assert!((ZERO_HITS_UPPER - (-(0.025f64).ln())).abs() < 1e-15);
+        let (lo, hi) = zero_hits_interval(1_444).unwrap();
+        assert_eq!(lo, 0.0);
+        assert!((hi - 3.688_879_454_113_936 / 1.444).abs() < 1e-12, "{hi}");
+        assert_eq!(zero_hits_interval(0), None);
+    }
+
+    #[test]
     fn log_ratio_smooths_zero_hits() {
         // (0.5/100) / (1/100) = 0.5 -> -1
         assert_eq!(log_ratio(0, 100, 1, 100), -1.0);
         assert_eq!(log_ratio(4, 100, 1, 100), 2.0);
         assert_eq!(log_ratio(4, 0, 1, 100), 0.0);
+        // Nothing on either side: no difference, whatever the lengths.
+        assert_eq!(log_ratio(0, 100, 0, 10_000), 0.0);
+    }
+
+    /// A theme neither source mentions is not a difference, however unequal
+    /// the sources' lengths (smoothing both zeros gave log2 of the length
+    /// ratio, here about -6.6, and an interval that excluded 0).
+    #[test]
+    fn zero_hits_on_both_sides_are_no_difference() {
+        let mut sources = crate::report::charts::fixtures::report(2, 1, false).sources;
+        let theme = sources[0].themes.keys().next().unwrap().clone();
+        for (s, words) in sources.iter_mut().zip([1_000, 100_000]) {
+            s.words = words;
+            s.themes.get_mut(&theme).unwrap().hits = 0;
+        }
+        let reps = [
+            Replicates {
+                words: vec![900, 1_000, 1_100],
+                hits: vec![vec![0; 3]],
+            },
+            Replicates {
+                words: vec![90_000, 100_000, 110_000],
+                hits: vec![vec![0; 3]],
+            },
+        ];
+        let d = differences(&[theme], &sources, &reps);
+        assert_eq!(d.len(), 1);
+        assert_eq!((d[0].log_ratio, d[0].ci_low, d[0].ci_high), (0.0, 0.0, 0.0));
+        assert!(!d[0].beyond_noise);
     }
 
     #[test]

@@ -92,7 +92,7 @@ fn metadata(h: &mut String, r: &Report) {
         h,
         "<p>{} sources, {} documents, {} words ({} tokens after stopword removal, {} distinct stems). Anchor terms: {}. \
          Co-occurrence window ±{} content words; anchor context: sentence ± {} words; {} bootstrap replicates, seed {}. \
-         Report schema {}. Every figure is in <code>report.json</code> and <code>tables/*.csv</code>.</p>",
+         framescope {}, report schema {}. Every figure is in <code>report.json</code> and <code>tables/*.csv</code>.</p>",
         r.sources.len(),
         r.corpus.documents,
         r.corpus.words,
@@ -103,6 +103,7 @@ fn metadata(h: &mut String, r: &Report) {
         c.analysis.context_window,
         c.analysis.bootstrap_replicates,
         c.analysis.bootstrap_seed,
+        env!("CARGO_PKG_VERSION"),
         r.schema_version
     );
     if !r.skipped.is_empty() {
@@ -299,8 +300,11 @@ fn differences_table(h: &mut String, r: &Report) {
         .collect();
     let _ = writeln!(
         h,
-        "<h2>Differences larger than the noise</h2><p>{} of {} pairwise theme differences have a 95% bootstrap interval of the log2 rate ratio that excludes 0.</p>",
+        "<h2>Differences larger than the noise</h2><p>{} of {} pairwise theme differences have a 95% bootstrap interval of the log2 rate ratio that excludes 0. \
+         Each interval is a separate 95% statement: even with no real difference anywhere, about 1 in 20 ({} of {}) would exclude 0 by chance, so trust the wide margins more than the count.</p>",
         beyond.len(),
+        r.analysis.differences.len(),
+        (r.analysis.differences.len() as f64 * 0.05).round(),
         r.analysis.differences.len()
     );
     if beyond.is_empty() {

@@ -223,9 +223,11 @@ pub struct Collocation {
     pub count_a: u64,
     /// Co-occurrences of b with anything.
     pub count_b: u64,
-    /// All co-occurrences in the table.
+    /// Total of the symmetric co-occurrence matrix: twice the number of
+    /// pairs, since each pair is in cell (a, b) and in cell (b, a); the row
+    /// sums `count_a` over all stems add up to it.
     pub total: u64,
-    /// Pointwise mutual information, log2.
+    /// Pointwise mutual information, log2: `log2(count · total / (count_a · count_b))`.
     pub pmi: f64,
     /// log-Dice (Rychlý 2008): 14 + log2(2 count / (count_a + count_b)).
     pub log_dice: f64,

@@ -49,6 +49,53 @@ fn opt(x: Option<f64>) -> String {
     x.map_or_else(String::new, |v| v.to_string())
 }
 
+/// One row per source: its display label and `[sources.<id>]` metadata
+/// (empty when not given), and its size; the other tables name sources by
+/// id, so this is the table to join on `source` for readable names.
+fn sources_table(report: &Report) -> Table {
+    let mut t = Table::new(
+        "sources",
+        &[
+            "source",
+            "label",
+            "outlet",
+            "author",
+            "date",
+            "url",
+            "documents",
+            "words",
+            "tokens",
+            "sentences",
+            "anchor_mentions",
+            "anchor_per_1k",
+        ],
+    );
+    for s in &report.sources {
+        let m = |x: &Option<String>| x.clone().unwrap_or_default();
+        let (outlet, author, date, url) = (
+            m(&s.meta.outlet),
+            m(&s.meta.author),
+            m(&s.meta.date),
+            m(&s.meta.url),
+        );
+        t.row(vec![
+            &s.id,
+            &s.label,
+            &outlet,
+            &author,
+            &date,
+            &url,
+            &s.documents,
+            &s.words,
+            &s.tokens,
+            &s.sentences,
+            &s.anchor.mentions,
+            &s.anchor.per_1k,
+        ]);
+    }
+    t
+}
+
 /// Builds every table from the report.
 fn tables(report: &Report) -> Vec<Table> {
     let a = &report.analysis;
@@ -249,6 +296,7 @@ fn tables(report: &Report) -> Vec<Table> {
         }
     }
     vec![
+        sources_table(report),
         emphasis,
         terms,
         keyness,
@@ -287,6 +335,31 @@ mod tests {
         assert_eq!(quote("a, b"), "\"a, b\"");
         assert_eq!(quote("say \"no\""), "\"say \"\"no\"\"\"");
         assert_eq!(quote("two\nlines"), "\"two\nlines\"");
+    }
+
+    #[test]
+    fn sources_table_carries_labels_and_metadata() {
+        let mut report = crate::report::charts::fixtures::report(2, 2, false);
+        report.sources[0].label = "Outlet, \"quoted\"".into();
+        report.sources[0].meta.outlet = Some("The Outlet".into());
+        report.sources[0].meta.url = Some("https://example.com/a?b=1,2".into());
+        let all = tables(&report);
+        let t = all.iter().find(|t| t.name == "sources").unwrap();
+        let lines: Vec<&str> = t.text.lines().collect();
+        assert_eq!(
+            lines[0],
+            "source,label,outlet,author,date,url,documents,words,tokens,sentences,anchor_mentions,anchor_per_1k"
+        );
+        assert_eq!(lines.len(), 3);
+        let s = &report.sources[0];
+        assert!(
+            lines[1].starts_with(&format!(
+                "{},\"Outlet, \"\"quoted\"\"\",The Outlet,,,\"https://example.com/a?b=1,2\",{},{}",
+                s.id, s.documents, s.words
+            )),
+            "{}",
+            lines[1]
+        );
     }
 
     #[test]

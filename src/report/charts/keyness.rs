@@ -161,6 +161,8 @@ pub fn render(report: &Report) -> Result<Option<String>> {
                 )?;
                 let empty = if source.tokens == 0 {
                     "no words"
+                } else if report.sources.len() == 1 {
+                    "one source: no rest of the corpus to compare with"
                 } else {
                     "no key terms"
                 };
@@ -345,5 +347,15 @@ mod tests {
         r.analysis.keyness.clear();
         let texts = fixtures::texts(&render(&r).unwrap().unwrap());
         assert_eq!(texts.iter().filter(|t| *t == "no key terms").count(), 2);
+        // A lone source has nothing to be key against: the note says so.
+        let mut one = fixtures::report(1, 2, false);
+        one.analysis.keyness.clear();
+        let svg = render(&one).unwrap().unwrap();
+        let texts = fixtures::texts(&svg);
+        assert!(
+            texts.iter().any(|t| t.starts_with("one source: no rest")),
+            "{texts:?}"
+        );
+        fixtures::assert_text_is_clear(NAME, &svg);
     }
 }

@@ -24,7 +24,7 @@ mod top_terms;
 mod vector_balance;
 
 #[cfg(test)]
-mod fixtures;
+pub(crate) mod fixtures;
 
 use rayon::prelude::*;
 use std::collections::BTreeSet;
@@ -265,9 +265,9 @@ mod tests {
             fixtures::assert_text_is_clear(name, svg);
         }
         // Long source labels are abbreviated, and the ones that would collide
-        // keep their distinct endings.
+        // keep their distinct endings (theme_emphasis names them once per panel).
         let texts = fixtures::texts(&svgs[0].1);
-        let cut: Vec<&String> = texts
+        let cut: BTreeSet<&String> = texts
             .iter()
             .filter(|t| t.starts_with("The Extraor") && t.contains('…'))
             .collect();
@@ -465,6 +465,7 @@ mod tests {
             ("s1_t2", fixtures::report(1, 2, true)),
             ("s5_t9", fixtures::report(5, 9, true)),
             ("s30_t25", fixtures::report(30, 25, false)),
+            ("s30_t9", fixtures::report(30, 9, true)),
             ("zero", fixtures::all_zero(3, 4)),
             ("s1_t25", fixtures::report(1, 25, false)),
             ("s5_t25", fixtures::report(5, 25, true)),

@@ -15,7 +15,8 @@ use plotters::style::text_anchor::{HPos, VPos};
 use resvg::{tiny_skia, usvg};
 
 use super::style::{
-    ellipsize, is_blank, max_width, wrap_two_lines, Axis, Font, AXIS, GRID, INK, LINE_GAP, MARGIN,
+    abbreviate_all, is_blank, max_width, wrap_two_lines, Axis, Font, AXIS, GRID, INK, LINE_GAP,
+    MARGIN,
 };
 
 /// The drawing surface every chart draws on: SVG pixels, origin top left.
@@ -61,10 +62,11 @@ impl CategoryLabels {
                 height,
             });
         }
+        // Cut together, so two labels that differ only past the cut (a theme
+        // and its variant "… 13") do not both read "Human rights and civil li…".
         let mut lines = Vec::with_capacity(labels.len());
         let mut longest = 0.0f64;
-        for label in labels {
-            let short = ellipsize(label, font, Self::MAX_ROTATED_W)?;
+        for short in abbreviate_all(labels, font, Self::MAX_ROTATED_W)? {
             longest = longest.max(font.width(&short)?);
             lines.push(vec![short]);
         }
@@ -623,6 +625,26 @@ mod tests {
         let ok = svg.replace("NoSuchFont", "sans-serif");
         assert!(parse_svg(&ok).is_ok());
     }
+    /// Rotated labels that would read the same once cut stay distinct.
+    #[test]
+    fn rotated_labels_that_clash_when_cut_stay_distinct() {
+        let long = "Human rights and civil liberties under pressure";
+        let variant = format!("{long} 13");
+        let labels =
+            CategoryLabels::layout(&[long, &variant, "Energy"], Font::TICK, 40, 40).unwrap();
+        assert!(labels.rotated);
+        let (a, b) = (&labels.lines[0][0], &labels.lines[1][0]);
+        assert_ne!(a, b);
+        assert!(b.ends_with("13"), "{b}");
+        for l in [a, b] {
+            assert!(
+                Font::TICK.width(l).unwrap() <= CategoryLabels::MAX_ROTATED_W + 0.5,
+                "{l}"
+            );
+        }
+        assert_eq!(labels.lines[2][0], "Energy");
+    }
+
     #[test]
     fn legend_uses_one_row_or_aligned_columns() {
         let entries = |n: usize| {

@@ -12,17 +12,27 @@
 //!   than 1400 repeat the tick labels on the right;
 //! - height = 67 (title; 88 with the whisker note) + legend rows × 24 + 24 +
 //!   380 (plot) + theme label band + 24.
+//!
+//! With more than [`GROUPED_MAX_SOURCES`] sources, bars told apart by colour
+//! alone stop working (the colour-blind-safe palette has 8 colours, and 30
+//! bars per theme are 5,000+ px wide), so the chart becomes small multiples:
+//! one panel per theme, sources in rows named on the left, a horizontal bar
+//! per source (same colours) with its whisker, one x scale for all panels.
+//! Panel = 30 (theme title) + sources × 22 + 28 (ticks); panel width = source
+//! labels (cut at 200) + 8 + 240 + tick overhang; three panels per grid row.
 
 use anyhow::Result;
 use plotters::style::text_anchor::{HPos, VPos};
 use plotters::style::WHITE;
 
 use super::render::{
-    axis_label_width, draw_text, draw_text_up_centered, draw_title, draw_value_axis_y, fill_rect,
-    line, svg_chart, title_height, title_width, Area, CategoryLabels, Legend,
+    axis_label_width, draw_text, draw_text_up_centered, draw_title, draw_value_axis_x,
+    draw_value_axis_y, fill_rect, line, svg_chart, title_height, title_width, Area, CategoryLabels,
+    Legend, PanelGrid,
 };
 use super::style::{
-    display_name, source_color, source_labels, Axis, Font, AXIS, BAND, INK, MARGIN,
+    abbreviate_all, display_name, max_width, source_color, source_labels, Axis, Font, AXIS, BAND,
+    INK, MARGIN,
 };
 use crate::report::{Report, ThemeInfo};
 
@@ -43,6 +53,16 @@ const WIDE: i32 = 1400;
 const MAX_BAR_W: i32 = 48;
 /// Legends wider than this wrap into rows, so they stay readable on wide charts.
 const MAX_LEGEND_W: i32 = 1200;
+/// Up to this many sources, grouped bars (told apart by colour); beyond, one
+/// panel per theme with the sources named in rows. 8 = the Okabe–Ito colours.
+pub const GROUPED_MAX_SOURCES: usize = 8;
+/// Panel layout for many sources.
+const PANEL_ROW_H: i32 = 22;
+const PANEL_BAR_H: i32 = 14;
+const PANEL_BARS_W: i32 = 240;
+const PANEL_TITLE_H: i32 = 30;
+const PANEL_AXIS_H: i32 = 28;
+const PANEL_LABEL_W: f64 = 200.0;
 
 /// The themes this chart shows: the "frames" group, or every theme when the
 /// report has no such group. Returns whether the frames group was used.
@@ -88,6 +108,9 @@ pub fn render(report: &Report) -> Result<Option<String>> {
     } else {
         "Theme emphasis by source (theme hits per 1,000 words)"
     };
+    if report.sources.len() > GROUPED_MAX_SOURCES {
+        return panels(report, &themes, title, has_ci, &axis).map(Some);
+    }
     let subtitle = has_ci.then_some("Whiskers: 95% interval");
     let y_title = "Theme hits per 1,000 words";
 
@@ -220,6 +243,87 @@ pub fn render(report: &Report) -> Result<Option<String>> {
     Ok(Some(svg))
 }
 
+/// Small multiples for many sources: one panel per theme, one row per source.
+fn panels(
+    report: &Report,
+    themes: &[&ThemeInfo],
+    title: &str,
+    has_ci: bool,
+    axis: &Axis,
+) -> Result<String> {
+    let subtitle = if has_ci {
+        "One panel per theme, one row per source, same scale; whiskers: 95% interval"
+    } else {
+        "One panel per theme, one row per source, same scale"
+    };
+    let labels = source_labels(report, Font::TICK, PANEL_LABEL_W)?;
+    let label_w = max_width(labels.iter().map(String::as_str), Font::TICK)?;
+    let theme_names: Vec<&str> = themes
+        .iter()
+        .map(|t| display_name(&t.label, &t.id))
+        .collect();
+    // The last tick label is centred on the bars' right end: room for its half.
+    let overhang = axis_label_width(axis)? / 2 + 4;
+    let panel_w = label_w + 8 + PANEL_BARS_W + overhang;
+    let rows = i32::try_from(report.sources.len())?;
+    let panel_h = PANEL_TITLE_H + rows * PANEL_ROW_H + PANEL_AXIS_H;
+    let grid = PanelGrid::new(
+        themes.len(),
+        (panel_w, panel_h),
+        MARGIN + title_height(true),
+    )?;
+    let width = grid.width().max(title_width(title, Some(subtitle))?);
+    let panel_titles = abbreviate_all(&theme_names, Font::LABEL_BOLD, f64::from(panel_w))?;
+    let svg = svg_chart(
+        (u32::try_from(width)?, u32::try_from(grid.height())?),
+        |area| {
+            draw_title(area, title, Some(subtitle))?;
+            for (k, (theme, name)) in themes.iter().zip(&panel_titles).enumerate() {
+                let (x, y) = grid.origin(k)?;
+                draw_text(area, name, (x, y), Font::LABEL_BOLD, HPos::Left, VPos::Top)?;
+                let bars_x0 = x + label_w + 8;
+                let bars_x1 = bars_x0 + PANEL_BARS_W;
+                let rows_y0 = y + PANEL_TITLE_H;
+                let rows_y1 = rows_y0 + rows * PANEL_ROW_H;
+                draw_value_axis_x(area, axis, bars_x0, bars_x1, rows_y0, rows_y1)?;
+                for (r, (source, label)) in (0..).zip(report.sources.iter().zip(&labels)) {
+                    let cy = rows_y0 + r * PANEL_ROW_H + PANEL_ROW_H / 2;
+                    draw_text(
+                        area,
+                        label,
+                        (bars_x0 - 8, cy),
+                        Font::TICK,
+                        HPos::Right,
+                        VPos::Center,
+                    )?;
+                    let Some(score) = source.themes.get(&theme.id) else {
+                        continue;
+                    };
+                    let end = axis.px(score.per_1k, bars_x0, bars_x1);
+                    fill_rect(
+                        area,
+                        (bars_x0, cy - PANEL_BAR_H / 2),
+                        (end, cy + PANEL_BAR_H / 2),
+                        source_color(r as usize),
+                    )?;
+                    if let (Some(low), Some(high)) = (score.ci_low, score.ci_high) {
+                        let lo = axis.px(low, bars_x0, bars_x1);
+                        let hi = axis.px(high, bars_x0, bars_x1);
+                        for (color, w) in [(WHITE, 3), (INK, 1)] {
+                            line(area, (lo, cy), (hi, cy), color, w)?;
+                            line(area, (lo, cy - 4), (lo, cy + 4), color, w)?;
+                            line(area, (hi, cy - 4), (hi, cy + 4), color, w)?;
+                        }
+                    }
+                }
+                line(area, (bars_x0, rows_y0), (bars_x0, rows_y1), AXIS, 1)?;
+            }
+            Ok(())
+        },
+    )?;
+    Ok(svg)
+}
+
 /// An interval whisker with end caps, drawn over a white halo so it stays
 /// visible on dark bars as well as on the white background.
 fn whisker(area: &Area, cx: i32, lo: i32, hi: i32, cap: i32) -> Result<()> {
@@ -263,6 +367,35 @@ mod tests {
         let without = fixtures::texts(&render(&fixtures::report(5, 9, false)).unwrap().unwrap());
         assert!(with.iter().any(|t| t.contains("95% interval")));
         assert!(!without.iter().any(|t| t.contains("95% interval")));
+    }
+
+    /// Past 8 sources, colour alone cannot name a bar: one panel per theme
+    /// with every source named in its row.
+    #[test]
+    fn many_sources_get_one_panel_per_theme_with_named_rows() {
+        let grouped = fixtures::texts(&render(&fixtures::report(8, 9, true)).unwrap().unwrap());
+        assert!(!grouped.iter().any(|t| t.starts_with("One panel per theme")));
+        let r = fixtures::report(30, 9, true);
+        let svg = render(&r).unwrap().unwrap();
+        let texts = fixtures::texts(&svg);
+        assert!(texts.iter().any(|t| t.starts_with("One panel per theme")));
+        let (themes, _) = shown_themes(&r);
+        let labels = source_labels(&r, Font::TICK, PANEL_LABEL_W).unwrap();
+        for label in &labels {
+            let rows = texts.iter().filter(|t| *t == label).count();
+            assert_eq!(
+                rows,
+                themes.len(),
+                "{label} should name a row in every panel"
+            );
+        }
+        // Three panels per grid row keep the width moderate.
+        assert!(
+            fixtures::svg_size(&svg).0 < 2000,
+            "{:?}",
+            fixtures::svg_size(&svg)
+        );
+        fixtures::assert_text_is_clear(NAME, &svg);
     }
 
     #[test]
