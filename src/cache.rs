@@ -3,9 +3,12 @@
 //! tokenizing, stemming and counting again.
 //!
 //! Two kinds of entry, both content-addressed (the file name is the key):
-//! - a **document** entry: one document prepared for counting ([`Prepared`]:
-//!   normalised text, words, sentences, spellings) with its encoding, keyed
-//!   by a hash of the file's bytes and the tokenizer settings;
+//! - a **segment** entry: a run of consecutive documents of one source, each
+//!   prepared for counting ([`Prepared`]: normalised text, words, sentences,
+//!   spellings) with its encoding; keyed by the tokenizer settings, the
+//!   source id and each document's path and key (a hash of the file's bytes).
+//!   One file holds many short articles, so a corpus of 10^5 articles is a few
+//!   hundred cache files, not 10^5;
 //! - a **source** entry: the source's lexicon-independent counts
 //!   ([`SourceTextCounts`]: words, tokens, sentences, terms, pairs), keyed by
 //!   the tokenizer settings, the source id and every document's path and key.
@@ -32,9 +35,9 @@ use crate::report::write::{TEMP_PREFIX, TEMP_SUFFIX};
 use crate::tokenize::{Tokens, Word};
 
 /// Bumped whenever the layout of an entry changes.
-const FORMAT_VERSION: u32 = 1;
+const FORMAT_VERSION: u32 = 2;
 const MAGIC: &[u8; 8] = b"FSCACHE\0";
-const KIND_DOCUMENT: u8 = 1;
+const KIND_SEGMENT: u8 = 3;
 const KIND_SOURCE: u8 = 2;
 /// magic, version, kind, key, payload length, checksum.
 const HEADER_LEN: usize = 8 + 4 + 1 + 16 + 8 + 8;
@@ -89,10 +92,19 @@ pub struct CachedDocument {
     pub prepared: Prepared,
 }
 
+/// One document of a segment entry.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SegmentDocument {
+    /// Prepared and kept.
+    Prepared(CachedDocument),
+    /// Not kept (too large to keep, or skipped): read from its file each run.
+    Uncached,
+}
+
 /// The cache of one output folder for one set of tokenizer settings.
 #[derive(Debug, Clone)]
 pub struct Cache {
-    documents: PathBuf,
+    segments: PathBuf,
     sources: PathBuf,
     settings: Key,
 }
@@ -105,7 +117,7 @@ impl Cache {
             .join(".cache")
             .join(format!("v{FORMAT_VERSION}"));
         Cache {
-            documents: root.join("documents"),
+            segments: root.join("segments"),
             sources: root.join("sources"),
             settings: settings_key(config),
         }
@@ -113,12 +125,12 @@ impl Cache {
 
     /// The folders entries are written to (a killed run may leave temporary files there).
     pub fn folders(&self) -> [&Path; 2] {
-        [&self.documents, &self.sources]
+        [&self.segments, &self.sources]
     }
 
     /// The folder holding the entries (for messages).
     pub fn root(&self) -> &Path {
-        self.documents.parent().unwrap_or(&self.documents)
+        self.segments.parent().unwrap_or(&self.segments)
     }
 
     /// Starts the key of a document: feed its bytes to the hasher, then [`DocumentHasher::finish`].
@@ -143,8 +155,26 @@ impl Cache {
         source_id: &str,
         documents: impl IntoIterator<Item = (&'a str, Option<Key>)>,
     ) -> Key {
+        self.list_key(b"source", source_id, documents)
+    }
+
+    /// The key of a segment: the same, for the segment's documents.
+    pub fn segment_key<'a>(
+        &self,
+        source_id: &str,
+        documents: impl IntoIterator<Item = (&'a str, Option<Key>)>,
+    ) -> Key {
+        self.list_key(b"segment", source_id, documents)
+    }
+
+    fn list_key<'a>(
+        &self,
+        kind: &[u8],
+        source_id: &str,
+        documents: impl IntoIterator<Item = (&'a str, Option<Key>)>,
+    ) -> Key {
         let mut hasher = Xxh3::new();
-        hasher.update(b"source");
+        hasher.update(kind);
         hasher.update(&self.settings.0.to_le_bytes());
         put_str_hash(&mut hasher, source_id);
         for (path, key) in documents {
@@ -160,25 +190,48 @@ impl Cache {
         Key(hasher.digest128())
     }
 
-    /// A document entry, if there is a valid one for `key`.
-    pub fn load_document(&self, key: Key) -> Option<CachedDocument> {
-        let payload = read_entry(&self.documents.join(key.file_name()), KIND_DOCUMENT, key)?;
-        let document = decode_document(&mut Reader::new(&payload))?;
-        document.prepared.is_consistent().then_some(document)
+    /// A segment entry of `len` documents, if there is a valid one for `key`.
+    pub fn load_segment(&self, key: Key, len: usize) -> Option<Vec<SegmentDocument>> {
+        let payload = read_entry(&self.segments.join(key.file_name()), KIND_SEGMENT, key)?;
+        let mut r = Reader::new(&payload);
+        if r.len(1)? != len {
+            return None;
+        }
+        let mut documents = Vec::with_capacity(len);
+        for _ in 0..len {
+            documents.push(match r.u8()? {
+                0 => SegmentDocument::Uncached,
+                1 => {
+                    let d = decode_document(&mut r)?;
+                    if !d.prepared.is_consistent() {
+                        return None;
+                    }
+                    SegmentDocument::Prepared(d)
+                }
+                _ => return None,
+            });
+        }
+        (r.remaining() == 0).then_some(documents)
     }
 
-    /// Stores a document entry.
-    pub fn store_document(
+    /// Stores a segment entry: per document, `None` or (encoding, replaced bytes, prepared text).
+    pub fn store_segment(
         &self,
         key: Key,
-        encoding: &str,
-        replaced: u64,
-        prepared: &Prepared,
+        documents: &[Option<(&str, u64, &Prepared)>],
     ) -> std::io::Result<()> {
-        let mut payload =
-            Vec::with_capacity(prepared.text.len() + prepared.tokens.words.len() * 12 + 64);
-        encode_document(&mut payload, encoding, replaced, prepared);
-        write_entry(&self.documents, KIND_DOCUMENT, key, &payload)
+        let mut payload = Vec::new();
+        put_u64(&mut payload, documents.len() as u64);
+        for d in documents {
+            match d {
+                None => payload.push(0),
+                Some((encoding, replaced, prepared)) => {
+                    payload.push(1);
+                    encode_document(&mut payload, encoding, *replaced, prepared);
+                }
+            }
+        }
+        write_entry(&self.segments, KIND_SEGMENT, key, &payload)
     }
 
     /// A source entry, if there is a valid one for `key`.
@@ -310,7 +363,7 @@ fn decode_document(r: &mut Reader) -> Option<CachedDocument> {
     let first_use = (0..n_spellings)
         .map(|_| r.u32())
         .collect::<Option<Vec<u32>>>()?;
-    if r.remaining() != n_words * 4 {
+    if r.remaining() < n_words * 4 {
         return None;
     }
     let spelling = (0..n_words)
@@ -457,33 +510,49 @@ mod tests {
         Config::from_toml(&toml, "test.toml", Path::new("."), &Overrides::default()).unwrap()
     }
 
-    fn store(cache: &Cache, key: Key, d: &CachedDocument) {
-        cache
-            .store_document(key, &d.encoding, d.replaced, &d.prepared)
-            .unwrap();
-    }
-
-    fn document() -> CachedDocument {
+    fn document(text: &str) -> CachedDocument {
         CachedDocument {
             encoding: "UTF-8".into(),
             replaced: 2,
-            prepared: prepare(
-                "Kazakhstan’s multi-vector policy.\nA second line here.",
-                &[],
-            ),
+            prepared: prepare(text, &[]),
         }
     }
 
+    fn segment() -> Vec<SegmentDocument> {
+        vec![
+            SegmentDocument::Prepared(document(
+                "Kazakhstan’s multi-vector policy.\nA second line here.",
+            )),
+            SegmentDocument::Uncached,
+            SegmentDocument::Prepared(document("Trade, trade and oil.")),
+        ]
+    }
+
+    fn store(cache: &Cache, key: Key, segment: &[SegmentDocument]) {
+        let parts: Vec<Option<(&str, u64, &Prepared)>> = segment
+            .iter()
+            .map(|d| match d {
+                SegmentDocument::Prepared(c) => {
+                    Some((c.encoding.as_str(), c.replaced, &c.prepared))
+                }
+                SegmentDocument::Uncached => None,
+            })
+            .collect();
+        cache.store_segment(key, &parts).unwrap();
+    }
+
     #[test]
-    fn document_entries_round_trip() {
+    fn segment_entries_round_trip() {
         let dir = tempfile::tempdir().unwrap();
         let cache = Cache::new(&config(dir.path(), ""));
-        let key = cache.document_key(b"file bytes");
-        assert!(cache.load_document(key).is_none());
-        store(&cache, key, &document());
-        assert_eq!(cache.load_document(key), Some(document()));
-        // Another key, same folder: a miss.
-        assert!(cache.load_document(cache.document_key(b"other")).is_none());
+        let key = cache.segment_key("s", [("s/a.txt", Some(Key(1)))]);
+        assert!(cache.load_segment(key, 3).is_none());
+        store(&cache, key, &segment());
+        assert_eq!(cache.load_segment(key, 3), Some(segment()));
+        // The wrong length, or another key in the same folder: a miss.
+        assert!(cache.load_segment(key, 2).is_none());
+        let other = cache.segment_key("s", [("s/a.txt", Some(Key(2)))]);
+        assert!(cache.load_segment(other, 3).is_none());
     }
 
     #[test]
@@ -523,6 +592,7 @@ mod tests {
         h.update(b"bc");
         assert_eq!(h.finish(), a);
         let one = plain.source_key("s", [("s/a.txt", Some(a))]);
+        assert_ne!(one, plain.segment_key("s", [("s/a.txt", Some(a))]));
         assert_ne!(one, plain.source_key("t", [("s/a.txt", Some(a))]));
         assert_ne!(one, plain.source_key("s", [("s/b.txt", Some(a))]));
         assert_ne!(one, plain.source_key("s", [("s/a.txt", None)]));
@@ -536,9 +606,9 @@ mod tests {
     fn damaged_entries_are_misses() {
         let dir = tempfile::tempdir().unwrap();
         let cache = Cache::new(&config(dir.path(), ""));
-        let key = cache.document_key(b"x");
-        store(&cache, key, &document());
-        let path = cache.documents.join(key.file_name());
+        let key = cache.segment_key("s", [("s/a.txt", Some(Key(7)))]);
+        store(&cache, key, &segment());
+        let path = cache.segments.join(key.file_name());
         let good = fs::read(&path).unwrap();
         // Truncated, one payload byte flipped, wrong format version, empty.
         let mut flipped = good.clone();
@@ -553,17 +623,19 @@ mod tests {
             Vec::new(),
         ] {
             fs::write(&path, &bad).unwrap();
-            assert!(cache.load_document(key).is_none());
+            assert!(cache.load_segment(key, 3).is_none());
         }
         // A well-formed entry whose content breaks the invariants is not trusted either.
-        let mut broken = document();
-        broken.prepared.spelling[0] = 99;
+        let mut broken = segment();
+        if let SegmentDocument::Prepared(d) = &mut broken[2] {
+            d.prepared.spelling[0] = 99;
+        }
         store(&cache, key, &broken);
-        assert!(cache.load_document(key).is_none());
+        assert!(cache.load_segment(key, 3).is_none());
         // An entry stored under one key and renamed to another is rejected.
-        let other = cache.document_key(b"y");
-        store(&cache, key, &document());
-        fs::copy(&path, cache.documents.join(other.file_name())).unwrap();
-        assert!(cache.load_document(other).is_none());
+        let other = cache.segment_key("s", [("s/b.txt", Some(Key(7)))]);
+        store(&cache, key, &segment());
+        fs::copy(&path, cache.segments.join(other.file_name())).unwrap();
+        assert!(cache.load_segment(other, 3).is_none());
     }
 }

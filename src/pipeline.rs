@@ -12,12 +12,12 @@ use indicatif::{ProgressBar, ProgressStyle};
 use rayon::prelude::*;
 
 use crate::analyze::build_report;
-use crate::cache::{Cache, Key};
+use crate::cache::{Cache, CachedDocument, Key, SegmentDocument};
 use crate::config::Config;
 use crate::count::{Analyzer, DocumentParts, SourceTextCounts, Tally, TextCounts};
 use crate::error::BadInput;
 use crate::ingest::{self, Corpus, Document};
-use crate::prepare::prepare;
+use crate::prepare::{prepare, Prepared};
 use crate::report::{self, DocumentInfo, Report, SkippedFile};
 
 /// How to run.
@@ -312,6 +312,14 @@ struct Job<'a> {
     text_counts: TextCounts,
 }
 
+/// Consecutive documents of one source that share a cache entry.
+struct Segment<'a> {
+    source: usize,
+    jobs: Vec<Job<'a>>,
+    /// Cache key of the segment (`None` without a cache).
+    key: Option<Key>,
+}
+
 /// Reads and counts every document in parallel, reusing what the cache holds.
 fn count_corpus(
     config: &Config,
@@ -361,7 +369,7 @@ fn count_corpus(
             .collect();
         timings.push(("cache keys", started.elapsed()));
     }
-    let jobs: Vec<Job> = documents
+    let jobs = documents
         .iter()
         .zip(&keys)
         .map(|(&(source, index, doc), &key)| Job {
@@ -374,24 +382,24 @@ fn count_corpus(
             } else {
                 TextCounts::Count
             },
-        })
-        .collect();
+        });
+    let segments = segments(jobs, corpus, cache.as_ref());
+    let documents_found = documents.len();
 
-    let bar = progress_bar(jobs.len() as u64, "counting", options.quiet);
+    let bar = progress_bar(documents_found as u64, "counting", options.quiet);
     // Each tally memoises every distinct word it meets (stem, stopword,
     // lexicon matches) and merging tallies re-maps their vocabularies, so a
     // few large chunks per thread beat rayon's fine-grained splitting; several
     // chunks per thread still balance uneven document sizes.
     let chunks = rayon::current_num_threads() * CHUNKS_PER_THREAD;
-    let chunk_len = jobs.len().div_ceil(chunks).max(1);
-    let mut partial = jobs
+    let chunk_len = segments.len().div_ceil(chunks).max(1);
+    let mut partial = segments
         .par_chunks(chunk_len)
         .map(|chunk| {
             let mut partial = Partial::default();
-            for job in chunk {
-                let source_id = &corpus.sources[job.source].id;
-                count_document(&analyzer, cache.as_ref(), &mut partial, source_id, job);
-                bar.inc(1);
+            for segment in chunk {
+                let id = &corpus.sources[segment.source].id;
+                count_segment(&analyzer, cache.as_ref(), &mut partial, id, segment, &bar);
             }
             partial.tally.flush_pairs();
             partial
@@ -425,13 +433,53 @@ fn count_corpus(
             ));
         }
         CacheUse {
-            documents: jobs.len(),
+            documents: documents_found,
             documents_reused: partial.reused_documents,
             sources: corpus.sources.len(),
             sources_reused: cached.iter().filter(|c| c.is_some()).count(),
         }
     });
     (partial, cache)
+}
+
+/// A segment ends after this many documents...
+const SEGMENT_DOCUMENTS: usize = 256;
+/// ...or once its files reach this many bytes.
+const SEGMENT_BYTES: u64 = 8 << 20;
+
+/// Groups the jobs (in source order) into segments and keys them.
+fn segments<'a>(
+    jobs: impl Iterator<Item = Job<'a>>,
+    corpus: &Corpus,
+    cache: Option<&Cache>,
+) -> Vec<Segment<'a>> {
+    let mut out: Vec<Segment> = Vec::new();
+    let mut bytes = 0;
+    for job in jobs {
+        let full = out.last().is_none_or(|s| {
+            s.source != job.source || s.jobs.len() >= SEGMENT_DOCUMENTS || bytes >= SEGMENT_BYTES
+        });
+        if full {
+            bytes = 0;
+            out.push(Segment {
+                source: job.source,
+                jobs: Vec::new(),
+                key: None,
+            });
+        }
+        bytes += job.doc.bytes;
+        if let Some(segment) = out.last_mut() {
+            segment.jobs.push(job);
+        }
+    }
+    if let Some(cache) = cache {
+        for segment in &mut out {
+            let id = &corpus.sources[segment.source].id;
+            let docs = segment.jobs.iter().map(|j| (j.doc.rel.as_str(), j.key));
+            segment.key = Some(cache.segment_key(id, docs));
+        }
+    }
+    out
 }
 
 /// The cache key of a file's bytes, read in pieces so a large file is never
@@ -453,42 +501,96 @@ fn file_key(cache: &Cache, doc: &Document) -> Option<Key> {
     }
 }
 
+/// Counts a segment's documents, from its cache entry when there is a valid
+/// one, else from the files (and then stores the entry).
+fn count_segment(
+    analyzer: &Analyzer,
+    cache: Option<&Cache>,
+    partial: &mut Partial,
+    source_id: &str,
+    segment: &Segment,
+    bar: &ProgressBar,
+) {
+    let entry = match (cache, segment.key) {
+        (Some(cache), Some(key)) => cache.load_segment(key, segment.jobs.len()),
+        _ => None,
+    };
+    if let Some(entry) = entry {
+        for (job, cached) in segment.jobs.iter().zip(entry) {
+            let cached = match cached {
+                SegmentDocument::Prepared(d) => {
+                    partial.reused_documents += 1;
+                    Some(d)
+                }
+                SegmentDocument::Uncached => None,
+            };
+            count_document(analyzer, None, partial, source_id, job, cached);
+            bar.inc(1);
+        }
+        return;
+    }
+    // Prepared documents are kept until the segment is stored.
+    let mut kept: Vec<Option<(&'static str, u64, Prepared)>> = Vec::new();
+    let mut changed = false;
+    for job in &segment.jobs {
+        let before = partial.changed_sources.len();
+        kept.push(count_document(
+            analyzer, cache, partial, source_id, job, None,
+        ));
+        changed |= partial.changed_sources.len() > before;
+        bar.inc(1);
+    }
+    if let (Some(cache), Some(key), false) = (cache, segment.key, changed) {
+        let parts: Vec<Option<(&str, u64, &Prepared)>> = kept
+            .iter()
+            .map(|k| k.as_ref().map(|(e, r, p)| (*e, *r, p)))
+            .collect();
+        if let Err(e) = cache.store_segment(key, &parts) {
+            partial.cache_errors.push(e.to_string());
+        }
+    }
+}
+
+/// Counts one document: `cached` when its entry was loaded, else read from
+/// its file. Returns what a segment entry keeps of it (`None` when it is too
+/// large to keep or was skipped). With `cache`, a file read here is hashed
+/// again and a change since its key was taken is recorded.
 fn count_document(
     analyzer: &Analyzer,
     cache: Option<&Cache>,
     partial: &mut Partial,
     source_id: &str,
     job: &Job,
-) {
+    cached: Option<CachedDocument>,
+) -> Option<(&'static str, u64, Prepared)> {
     let doc = job.doc;
     let boilerplate = &analyzer.config.boilerplate;
     let mut part = DocumentParts::new(job.source, job.index);
     let tally = &mut partial.tally;
-    let read: Result<(String, u64), String> = if doc.bytes > LARGE_DOCUMENT_BYTES {
+    let mut keep = None;
+    let read: Result<(String, u64), String> = if let Some(entry) = cached {
+        tally.add_prepared(analyzer, &mut part, &entry.prepared, job.text_counts);
+        Ok((entry.encoding, entry.replaced))
+    } else if doc.bytes > LARGE_DOCUMENT_BYTES {
         // Read in blocks and never cached: an entry would be as large as the file.
         ingest::read_in_blocks(doc, BLOCK_BYTES, |text| {
             let prepared = prepare(text, boilerplate);
             tally.add_prepared(analyzer, &mut part, &prepared, job.text_counts)
         })
         .map(|(encoding, replaced)| (encoding.to_string(), replaced as u64))
-    } else if let Some(entry) = job.key.and_then(|k| cache?.load_document(k)) {
-        partial.reused_documents += 1;
-        tally.add_prepared(analyzer, &mut part, &entry.prepared, job.text_counts);
-        Ok((entry.encoding, entry.replaced))
     } else {
         ingest::read_bytes(doc).and_then(|bytes| {
-            let key = cache.map(|c| c.document_key(&bytes));
-            if key != job.key {
-                partial.changed_sources.push(job.source);
+            if let Some(cache) = cache {
+                if Some(cache.document_key(&bytes)) != job.key {
+                    partial.changed_sources.push(job.source);
+                }
             }
             let decoded = ingest::decode_owned(bytes)?;
             let prepared = prepare(&decoded.text, boilerplate);
             tally.add_prepared(analyzer, &mut part, &prepared, job.text_counts);
             let replaced = decoded.replaced as u64;
-            if let (Some(cache), Some(key)) = (cache, key) {
-                if let Err(e) = cache.store_document(key, decoded.encoding, replaced, &prepared) {
-                    partial.cache_errors.push(e.to_string());
-                }
+            if cache.is_some() {
+                keep = Some((decoded.encoding, replaced, prepared));
             }
             Ok((decoded.encoding.to_string(), replaced))
         })
@@ -527,6 +629,7 @@ fn count_document(
             });
         }
     }
+    keep
 }
 
 /// A ticking spinner for a stage without a count (hidden like the bars).

@@ -148,7 +148,8 @@ fn an_edited_article_is_recounted_and_only_its_source_counts_again() {
     write_fixture(dir.path());
     write_config(dir.path(), r#""trade""#, "");
     run(dir.path(), "out", &[]);
-    // 8 words -> 4 words, and a second Russia mention.
+    // 8 words -> 4 words, and a second Russia mention. Source a's two
+    // articles share one cache segment: both are read again; b and c are not.
     fs::write(
         dir.path().join("input/a/two.txt"),
         "Russia, Russia: oil partners.\n",
@@ -156,7 +157,7 @@ fn an_edited_article_is_recounted_and_only_its_source_counts_again() {
     .unwrap();
     assert_eq!(
         run(dir.path(), "out", &[]),
-        "cache: 3 of 4 documents and 2 of 3 sources' term counts reused"
+        "cache: 2 of 4 documents and 2 of 3 sources' term counts reused"
     );
     assert_eq!(report(dir.path(), "out"), cold_report(dir.path()));
     let r = json(dir.path(), "out");
@@ -222,8 +223,8 @@ fn damaged_cache_entries_are_rebuilt_never_trusted() {
     let entries = files_under(&dir.path().join("out/.cache"));
     assert_eq!(
         entries.len(),
-        4 + 3,
-        "one entry per document and per source"
+        3 + 3,
+        "a segment entry per source (each has fewer than 256 articles) and a counts entry"
     );
     // Damage every entry differently: truncate, flip a byte, empty, garbage.
     for (k, path) in entries.iter().enumerate() {
@@ -262,7 +263,7 @@ fn an_unwritable_cache_is_a_warning_not_a_failure() {
     let out = framescope(dir.path(), &["run", "--quiet", "--output", "out"]);
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(
-        stderr.contains("warning: cache: 7 entries could not be written"),
+        stderr.contains("warning: cache: 6 entries could not be written"),
         "{stderr}"
     );
     assert_eq!(
@@ -270,4 +271,43 @@ fn an_unwritable_cache_is_a_warning_not_a_failure() {
         "in the way"
     );
     assert_eq!(report(dir.path(), "out"), cold_report(dir.path()));
+}
+
+#[test]
+fn a_large_source_is_cached_in_segments_and_an_edit_rereads_only_its_segment() {
+    let dir = tempfile::tempdir().unwrap();
+    fs::create_dir_all(dir.path().join("input/many")).unwrap();
+    // 300 one-sentence articles: documents 0-255 form the first segment, 256-299 the second.
+    for i in 0..300 {
+        fs::write(
+            dir.path().join(format!("input/many/{i:03}.txt")),
+            format!("Article {i} says trade matters.\n"),
+        )
+        .unwrap();
+    }
+    write_config(dir.path(), r#""trade""#, "");
+    run(dir.path(), "out", &[]);
+    let segments = files_under(&dir.path().join("out/.cache"))
+        .into_iter()
+        .filter(|p| p.to_string_lossy().contains("segments"))
+        .count();
+    assert_eq!(segments, 2);
+    fs::write(
+        dir.path().join("input/many/299.txt"),
+        "Now oil, not trade.\n",
+    )
+    .unwrap();
+    assert_eq!(
+        run(dir.path(), "out", &[]),
+        "cache: 256 of 300 documents and 0 of 1 sources' term counts reused"
+    );
+    assert_eq!(report(dir.path(), "out"), cold_report(dir.path()));
+    // 299 articles of 4 words ("Article", "says", "trade", "matters"; the number is not a word)
+    // and one of 4 ("Now", "oil", "not", "trade").
+    let r = json(dir.path(), "out");
+    assert_eq!(source_field(&r, "many", &["words"]), 299 * 4 + 4);
+    assert_eq!(
+        source_field(&r, "many", &["themes", "economy", "hits"]),
+        300
+    );
 }
