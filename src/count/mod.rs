@@ -461,8 +461,25 @@ impl Tally {
             src.sentences += tokens.sentences.len() as u64;
         }
 
+        // One buffer for every sentence's view of its words' lexicon matches.
+        let mut per_word: Vec<&WordMatches> = Vec::new();
         for sentence in &tokens.sentences {
             let ids = &scratch.ids[sentence.start as usize..sentence.end as usize];
+            per_word.clear();
+            per_word.extend(ids.iter().map(|&id| &vocab.words[id as usize].matches));
+            let anchor_before = scratch.matches[ANCHOR_LIST].len();
+            analyzer.matcher.find_matches(
+                &per_word,
+                sentence.start,
+                &mut scratch.candidates,
+                &mut scratch.matches,
+            );
+            let anchors = &scratch.matches[ANCHOR_LIST][anchor_before..];
+            // Content words are needed for the term and pair counts, and
+            // around anchor mentions; a cached re-run needs only the latter.
+            if !count_text && anchors.is_empty() {
+                continue;
+            }
             scratch.content.clear();
             scratch.content_positions.clear();
             for (k, &id) in ids.iter().enumerate() {
@@ -483,19 +500,7 @@ impl Tally {
                     src.pairs.add_keys(pending);
                 }
             }
-
-            let per_word: Vec<&WordMatches> = ids
-                .iter()
-                .map(|&id| &vocab.words[id as usize].matches)
-                .collect();
-            let anchor_before = scratch.matches[ANCHOR_LIST].len();
-            analyzer.matcher.find_matches(
-                &per_word,
-                sentence.start,
-                &mut scratch.candidates,
-                &mut scratch.matches,
-            );
-            for m in &scratch.matches[ANCHOR_LIST][anchor_before..] {
+            for m in anchors {
                 count_anchor_pairs(
                     m,
                     &scratch.content,
@@ -505,6 +510,7 @@ impl Tally {
                 );
             }
         }
+        drop(per_word);
 
         // Matches are in text order; find each one's sentence.
         let sentence_of =
