@@ -109,14 +109,15 @@ fn resample(units: &Units, themes: usize, replicates: usize, seed: u64) -> Repli
         hits: vec![Vec::with_capacity(replicates); themes],
     };
     let n = units.words.len();
-    // The units' hits in one flat array (unit k owns flat[offsets[k]..offsets[k + 1]]):
-    // a draw then reads contiguous memory instead of following a pointer per unit.
-    let mut offsets = Vec::with_capacity(n + 1);
-    let mut flat: Vec<(u16, u64)> = Vec::new();
-    offsets.push(0);
-    for hits in &units.hits {
-        flat.extend_from_slice(hits);
-        offsets.push(flat.len());
+    // The units' hits as one dense row-major matrix (unit k owns
+    // dense[k * themes..(k + 1) * themes]): a draw adds one contiguous row,
+    // which the compiler vectorises, instead of scattering sparse entries.
+    // At most MAX_UNITS rows, so the matrix stays small.
+    let mut dense = vec![0u64; n * themes];
+    for (k, hits) in units.hits.iter().enumerate() {
+        for &(t, h) in hits {
+            dense[k * themes + t as usize] += h;
+        }
     }
     let mut sums = vec![0u64; themes];
     for _ in 0..replicates {
@@ -125,8 +126,9 @@ fn resample(units: &Units, themes: usize, replicates: usize, seed: u64) -> Repli
         for _ in 0..n {
             let k = rng.below(n);
             words += units.words[k];
-            for &(t, h) in &flat[offsets[k]..offsets[k + 1]] {
-                sums[t as usize] += h;
+            let row = &dense[k * themes..(k + 1) * themes];
+            for (sum, &h) in sums.iter_mut().zip(row) {
+                *sum += h;
             }
         }
         out.words.push(words);
