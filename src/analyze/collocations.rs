@@ -55,19 +55,25 @@ fn scored(
     min_count: u64,
     top: usize,
 ) -> SourceCollocations {
-    let (pairs, pair_count) = tally.collocation_table(sources, min_count);
-    let total = symmetric_total(pair_count);
-    let candidates = pairs
-        .into_iter()
-        .map(|p| Candidate {
+    // Candidates are cut to the best `top` whenever the buffer fills, so
+    // memory stays at a few times `top` however many pairs there are; the
+    // order is total, so the result is the best `top` of all pairs.
+    let keep = top.max(1) * 4 + 1024;
+    let mut candidates: Vec<Candidate> = Vec::new();
+    let pair_count = tally.for_each_collocation(sources, min_count, |p| {
+        candidates.push(Candidate {
             a: p.a,
             b: p.b,
             count: p.count,
             count_a: p.count_a,
             count_b: p.count_b,
             log_dice: stats::log_dice(p.count, p.count_a, p.count_b),
-        })
-        .collect();
+        });
+        if candidates.len() >= keep {
+            candidates = best(tally, std::mem::take(&mut candidates), top);
+        }
+    });
+    let total = symmetric_total(pair_count);
     let best = best(tally, candidates, top);
     SourceCollocations {
         source: id.to_string(),
@@ -230,6 +236,62 @@ mod tests {
         tally.add_document(&analyzer, 0, 0, text);
         let table = tally.stem_table(1);
         (tally, table)
+    }
+
+    /// Distinct words of letters only ("qaaa", "qaab", ...): numbers are not words.
+    fn word(i: usize) -> String {
+        let letters: Vec<char> = ('a'..='z').collect();
+        format!(
+            "q{}{}{}",
+            letters[i / 676 % 26],
+            letters[i / 26 % 26],
+            letters[i % 26]
+        )
+    }
+
+    /// More candidate pairs than the selection buffer holds: cutting the
+    /// buffer to the best `top` as it fills must give the same list as
+    /// ranking every pair at once.
+    #[test]
+    fn buffered_selection_equals_ranking_every_pair() {
+        // 1,500 words in sentences of 6, shifted so pairs repeat with varied counts.
+        let mut text = String::new();
+        for s in 0..1500 {
+            let ws: Vec<String> = (0..6).map(|k| word((s * 7 + k * k * 3) % 900)).collect();
+            text.push_str(&ws.join(" "));
+            text.push_str(". ");
+        }
+        let (tally, table) = tally_of(&text);
+        let mut all = Vec::new();
+        tally.for_each_collocation(&[0], 1, |p| {
+            all.push(Candidate {
+                a: p.a,
+                b: p.b,
+                count: p.count,
+                count_a: p.count_a,
+                count_b: p.count_b,
+                log_dice: stats::log_dice(p.count, p.count_a, p.count_b),
+            })
+        });
+        let top = 7;
+        assert!(
+            all.len() > top * 4 + 1024,
+            "{} pairs: too few to fill the buffer",
+            all.len()
+        );
+        let expected: Vec<(String, String, u64)> = best(&tally, all, top)
+            .into_iter()
+            .map(|c| {
+                let (a, b) = (tally.stem_text(c.a), tally.stem_text(c.b));
+                (a.to_string(), b.to_string(), c.count)
+            })
+            .collect();
+        let got = &collocations(&tally, &table, &["s".to_string()], 1, top)[0].pairs;
+        let got: Vec<(String, String, u64)> = got
+            .iter()
+            .map(|p| (p.a.clone(), p.b.clone(), p.count))
+            .collect();
+        assert_eq!(got, expected);
     }
 
     /// Four words in one sentence, inside the window: each of the 6 pairs once,

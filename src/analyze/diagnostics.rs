@@ -251,20 +251,20 @@ fn theme_suggestions(
     min_count: u64,
 ) -> Vec<Suggestion> {
     let all: Vec<usize> = (0..ids.len()).collect();
-    let (pairs, _) = tally.collocation_table(&all, min_count);
+    // Two passes over the pair table, collecting nothing per pair.
     // Which lists cover each stem, decided once per stem on its usual form.
     let mut coverage: FxHashMap<u32, Vec<u16>> = FxHashMap::default();
-    for p in &pairs {
+    tally.for_each_collocation(&all, min_count, |p| {
         for id in [p.a, p.b] {
             coverage
                 .entry(id)
                 .or_insert_with(|| covering_lists(matcher, &form_of(table, tally.stem_text(id))));
         }
-    }
+    });
     // Per theme: stem id -> (best log-Dice, its count).
     let mut per_theme: Vec<FxHashMap<u32, (f64, u64)>> =
         vec![FxHashMap::default(); config.lexicon.themes.len()];
-    for p in &pairs {
+    tally.for_each_collocation(&all, min_count, |p| {
         let sides = [
             (p.a, p.count_a, p.b, p.count_b),
             (p.b, p.count_b, p.a, p.count_a),
@@ -281,12 +281,15 @@ fn theme_suggestions(
                 let entry = per_theme[list as usize - 1]
                     .entry(other)
                     .or_insert((dice, p.count));
-                if dice > entry.0 {
+                // The maximum of (log-Dice, count): the same whatever order
+                // the pairs come in (their order follows interning, which
+                // depends on the thread count).
+                if dice > entry.0 || (dice == entry.0 && p.count > entry.1) {
                     *entry = (dice, p.count);
                 }
             }
         }
-    }
+    });
     per_theme
         .into_iter()
         .enumerate()

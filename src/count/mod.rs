@@ -285,19 +285,26 @@ struct PairSummary {
 
 impl PairSummary {
     fn of(pairs: PairTable) -> PairSummary {
-        let mut marginal: FxHashMap<u32, u64> = FxHashMap::default();
-        let mut total = 0;
-        for &(k, n) in pairs.rows() {
-            *marginal.entry((k >> 32) as u32).or_insert(0) += n;
-            *marginal.entry(k as u32).or_insert(0) += n;
-            total += n;
-        }
+        let (marginal, total) = marginals_of(pairs.rows());
         PairSummary {
             pairs,
             marginal,
             total,
         }
     }
+}
+
+/// Co-occurrences of each stem with any other, and the sum of all pair counts.
+fn marginals_of(rows: &[(u64, u64)]) -> (FxHashMap<u32, u64>, u64) {
+    let mut marginal: FxHashMap<u32, u64> = FxHashMap::default();
+    let mut total = 0;
+    for &(k, n) in rows {
+        let (a, b) = pair_ids(k);
+        *marginal.entry(a).or_insert(0) += n;
+        *marginal.entry(b).or_insert(0) += n;
+        total += n;
+    }
+    (marginal, total)
 }
 
 /// Stem counts per source in alphabetical stem order.
@@ -754,36 +761,41 @@ impl Tally {
         }
     }
 
-    /// Pairs with at least `min_count` co-occurrences in the given sources,
-    /// with their pair-table marginals, and the table's total. Stems are ids
-    /// (read them with [`Tally::stem_text`]) in no particular order within a pair.
-    pub fn collocation_table(&self, sources: &[usize], min_count: u64) -> (Vec<PairStats>, u64) {
+    /// Calls `each` for every pair with at least `min_count` co-occurrences
+    /// in the given sources, with its pair-table marginals, and returns the
+    /// table's total (the sum of all pair counts). Stems are ids (read them
+    /// with [`Tally::stem_text`]), in no particular order within a pair or
+    /// between pairs. Nothing is collected: a caller keeps what it needs
+    /// (with x10 copies of a corpus, every pair passes `min_count`).
+    pub fn for_each_collocation(
+        &self,
+        sources: &[usize],
+        min_count: u64,
+        mut each: impl FnMut(PairStats),
+    ) -> u64 {
+        let summed;
         let owned;
-        let summary = if self.covers_all(sources) {
-            self.corpus_pairs()
+        let (rows, marginal, total) = if self.covers_all(sources) {
+            let s = self.corpus_pairs();
+            (s.pairs.rows(), &s.marginal, s.total)
         } else {
-            owned = PairSummary::of(self.summed_pairs(sources).into_owned());
-            &owned
+            summed = self.summed_pairs(sources);
+            owned = marginals_of(summed.rows());
+            (summed.rows(), &owned.0, owned.1)
         };
-        let pairs = summary
-            .pairs
-            .rows()
-            .iter()
-            .filter(|&&(_, n)| n >= min_count)
-            .map(|&(k, n)| {
-                // Not yet in alphabetical order: comparing strings for every
-                // pair costs more than ordering the few that are reported.
+        for &(k, n) in rows {
+            if n >= min_count {
                 let (a, b) = pair_ids(k);
-                PairStats {
+                each(PairStats {
                     a,
                     b,
                     count: n,
-                    count_a: summary.marginal[&a],
-                    count_b: summary.marginal[&b],
-                }
-            })
-            .collect();
-        (pairs, summary.total)
+                    count_a: marginal[&a],
+                    count_b: marginal[&b],
+                });
+            }
+        }
+        total
     }
 
     /// True when `sources` lists every source of the tally (in order).
