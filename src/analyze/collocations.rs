@@ -112,12 +112,12 @@ pub fn anchor_collocates(
             let count_anchor: u64 = near.iter().map(|(_, n)| n).sum();
             let marginals = tally.pair_marginals(&[s]);
             // The sum of the row sums: the symmetric matrix's total.
-            let total: u64 = marginals.values().sum::<u64>();
+            let total: u64 = marginals.sum();
             let candidates = near
                 .into_iter()
                 .filter(|&(_, n)| n >= min_count)
                 .map(|(stem, n)| {
-                    let count_b = marginals.get(&stem).copied().unwrap_or(n).max(n);
+                    let count_b = marginals.get(stem).unwrap_or(n).max(n);
                     Candidate {
                         a: u32::MAX,
                         b: stem,

@@ -227,7 +227,7 @@ fn near_anchor_suggestions(
             if !covering_lists(matcher, &form).is_empty() {
                 return None;
             }
-            let marginal = marginals.get(&id).copied().unwrap_or(count).max(count);
+            let marginal = marginals.get(id).unwrap_or(count).max(count);
             Some(Suggestion {
                 list: "anchor".into(),
                 log_dice: stats::log_dice(count, anchor_total, marginal),

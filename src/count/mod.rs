@@ -279,8 +279,28 @@ const PENDING_PAIRS: usize = 1 << 19;
 #[derive(Debug, Default, Clone)]
 struct PairSummary {
     pairs: PairTable,
-    marginal: FxHashMap<u32, u64>,
+    marginal: Marginals,
     total: u64,
+}
+
+/// Co-occurrences of each stem (by id) with any other stem in a pair table.
+#[derive(Debug, Default, Clone)]
+pub struct Marginals(Vec<u64>);
+
+impl Marginals {
+    /// The stem's marginal; `None` when it co-occurs with nothing.
+    pub fn get(&self, id: u32) -> Option<u64> {
+        self.0.get(id as usize).copied().filter(|&n| n > 0)
+    }
+
+    /// The sum over all stems (twice the table's total: each pair has two stems).
+    pub fn sum(&self) -> u64 {
+        self.0.iter().sum()
+    }
+
+    fn at(&self, id: u32) -> u64 {
+        self.0[id as usize]
+    }
 }
 
 impl PairSummary {
@@ -294,17 +314,22 @@ impl PairSummary {
     }
 }
 
-/// Co-occurrences of each stem with any other, and the sum of all pair counts.
-fn marginals_of(rows: &[(u64, u64)]) -> (FxHashMap<u32, u64>, u64) {
-    let mut marginal: FxHashMap<u32, u64> = FxHashMap::default();
+/// Co-occurrences of each stem with any other (stem ids are dense, so a
+/// vector indexed by id), and the sum of all pair counts.
+fn marginals_of(rows: &[(u64, u64)]) -> (Marginals, u64) {
+    let ids = rows.iter().map(|&(k, _)| {
+        let (a, b) = pair_ids(k);
+        a.max(b) as usize + 1
+    });
+    let mut marginal = vec![0u64; ids.max().unwrap_or(0)];
     let mut total = 0;
     for &(k, n) in rows {
         let (a, b) = pair_ids(k);
-        *marginal.entry(a).or_insert(0) += n;
-        *marginal.entry(b).or_insert(0) += n;
+        marginal[a as usize] += n;
+        marginal[b as usize] += n;
         total += n;
     }
-    (marginal, total)
+    (Marginals(marginal), total)
 }
 
 /// Stem counts per source in alphabetical stem order.
@@ -790,8 +815,8 @@ impl Tally {
                     a,
                     b,
                     count: n,
-                    count_a: marginal[&a],
-                    count_b: marginal[&b],
+                    count_a: marginal.at(a),
+                    count_b: marginal.at(b),
                 });
             }
         }
@@ -818,19 +843,12 @@ impl Tally {
     }
 
     /// Pair-table marginal of every stem (by id) in the given sources: co-occurrences with anything.
-    pub fn pair_marginals(&self, sources: &[usize]) -> Cow<'_, FxHashMap<u32, u64>> {
+    pub fn pair_marginals(&self, sources: &[usize]) -> Cow<'_, Marginals> {
         if self.covers_all(sources) {
             return Cow::Borrowed(&self.corpus_pairs().marginal);
         }
         debug_assert!(self.pending.is_empty(), "flush_pairs before reading pairs");
-        let mut marginal: FxHashMap<u32, u64> = FxHashMap::default();
-        for src in sources.iter().filter_map(|&s| self.sources.get(s)) {
-            for &(k, n) in src.pairs.rows() {
-                *marginal.entry((k >> 32) as u32).or_insert(0) += n;
-                *marginal.entry(k as u32).or_insert(0) += n;
-            }
-        }
-        Cow::Owned(marginal)
+        Cow::Owned(marginals_of(self.summed_pairs(sources).rows()).0)
     }
 
     /// Stem ids co-occurring with the anchor in a source, with counts (any order).
@@ -966,11 +984,8 @@ impl Tally {
         if let [only] = present.as_slice() {
             return Cow::Borrowed(&only.pairs);
         }
-        let mut sum = PairTable::default();
-        for src in present {
-            sum.add_table(src.pairs.clone());
-        }
-        Cow::Owned(sum)
+        let tables: Vec<&PairTable> = present.iter().map(|src| &src.pairs).collect();
+        Cow::Owned(PairTable::sum(&tables))
     }
 
     /// Number of distinct stems with a count in the given sources.

@@ -56,6 +56,21 @@ impl PairTable {
         self.add_sorted(run);
     }
 
+    /// The sum of several tables, merged pairwise (a balanced tree of merges,
+    /// so each row is copied about log2(tables) times, not once per table).
+    pub fn sum(tables: &[&PairTable]) -> PairTable {
+        let rows = match tables {
+            [] => Vec::new(),
+            [only] => only.rows.clone(),
+            [a, b] => merge_rows(&a.rows, &b.rows),
+            _ => {
+                let (left, right) = tables.split_at(tables.len() / 2);
+                merge_rows(&PairTable::sum(left).rows, &PairTable::sum(right).rows)
+            }
+        };
+        PairTable { rows }
+    }
+
     /// Adds every row of `other`.
     pub fn add_table(&mut self, other: PairTable) {
         self.add_sorted(other.rows);
@@ -67,37 +82,32 @@ impl PairTable {
             self.rows = rows;
             return;
         }
-        let mine = std::mem::take(&mut self.rows);
-        let mut out = Vec::with_capacity(mine.len() + rows.len());
-        let (mut a, mut b) = (mine.into_iter().peekable(), rows.into_iter().peekable());
-        loop {
-            match (a.peek(), b.peek()) {
-                (Some(&(ka, na)), Some(&(kb, nb))) => {
-                    if ka < kb {
-                        out.push((ka, na));
-                        a.next();
-                    } else if kb < ka {
-                        out.push((kb, nb));
-                        b.next();
-                    } else {
-                        out.push((ka, na + nb));
-                        a.next();
-                        b.next();
-                    }
-                }
-                (Some(_), None) => {
-                    out.extend(a);
-                    break;
-                }
-                (None, Some(_)) => {
-                    out.extend(b);
-                    break;
-                }
-                (None, None) => break,
-            }
-        }
-        self.rows = out;
+        self.rows = merge_rows(&self.rows, &rows);
     }
+}
+
+/// Two tables' rows merged (both sorted by key with distinct keys; equal keys add up).
+fn merge_rows(a: &[(u64, u64)], b: &[(u64, u64)]) -> Vec<(u64, u64)> {
+    let mut out = Vec::with_capacity(a.len() + b.len());
+    let (mut i, mut j) = (0, 0);
+    while i < a.len() && j < b.len() {
+        let (ka, na) = a[i];
+        let (kb, nb) = b[j];
+        if ka < kb {
+            out.push((ka, na));
+            i += 1;
+        } else if kb < ka {
+            out.push((kb, nb));
+            j += 1;
+        } else {
+            out.push((ka, na + nb));
+            i += 1;
+            j += 1;
+        }
+    }
+    out.extend_from_slice(&a[i..]);
+    out.extend_from_slice(&b[j..]);
+    out
 }
 
 /// Rows with equal keys next to each other become one row.
@@ -276,8 +286,10 @@ mod tests {
                     other.add_keys(&mut keys);
                 }
             }
+            let summed = PairTable::sum(&[&t, &other, &PairTable::default()]);
             t.add_table(other);
             let expected = naive(&all);
+            prop_assert_eq!(summed.rows(), expected.as_slice());
             prop_assert_eq!(t.rows(), expected.as_slice());
             let rows: Vec<(u64, u64)> = all.iter().rev().map(|&k| (k, 1)).collect();
             let table = PairTable::from_rows(rows);
