@@ -16,7 +16,7 @@
 use std::cmp::Ordering;
 
 use crate::analyze::stats;
-use crate::count::{StemTable, Tally};
+use crate::count::{PairStats, StemTable, Tally};
 use crate::report::{Collocation, SourceCollocations};
 
 /// Per source, then the corpus as `*`: the `top` pairs by log-Dice with at least `min_count`.
@@ -47,6 +47,19 @@ struct Candidate {
     log_dice: f64,
 }
 
+impl Candidate {
+    fn of(p: &PairStats) -> Candidate {
+        Candidate {
+            a: p.a,
+            b: p.b,
+            count: p.count,
+            count_a: p.count_a,
+            count_b: p.count_b,
+            log_dice: stats::log_dice(p.count, p.count_a, p.count_b),
+        }
+    }
+}
+
 fn scored(
     tally: &Tally,
     table: &StemTable,
@@ -61,14 +74,7 @@ fn scored(
     let keep = top.max(1) * 4 + 1024;
     let mut candidates: Vec<Candidate> = Vec::new();
     let pair_count = tally.for_each_collocation(sources, min_count, |p| {
-        candidates.push(Candidate {
-            a: p.a,
-            b: p.b,
-            count: p.count,
-            count_a: p.count_a,
-            count_b: p.count_b,
-            log_dice: stats::log_dice(p.count, p.count_a, p.count_b),
-        });
+        candidates.push(Candidate::of(&p));
         if candidates.len() >= keep {
             candidates = best(tally, std::mem::take(&mut candidates), top);
         }
@@ -263,16 +269,7 @@ mod tests {
         }
         let (tally, table) = tally_of(&text);
         let mut all = Vec::new();
-        tally.for_each_collocation(&[0], 1, |p| {
-            all.push(Candidate {
-                a: p.a,
-                b: p.b,
-                count: p.count,
-                count_a: p.count_a,
-                count_b: p.count_b,
-                log_dice: stats::log_dice(p.count, p.count_a, p.count_b),
-            })
-        });
+        tally.for_each_collocation(&[0], 1, |p| all.push(Candidate::of(&p)));
         let top = 7;
         assert!(
             all.len() > top * 4 + 1024,
