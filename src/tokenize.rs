@@ -121,7 +121,15 @@ fn scan_word(text: &str, start: usize) -> usize {
     let mut prev = ' ';
     // Length in chars of the current period-separated segment ("U" in "U.S").
     let mut segment = 0usize;
+    let bytes = text.as_bytes();
     while j < text.len() {
+        // ASCII letters and digits, the bulk of most text, without decoding.
+        if bytes[j].is_ascii_alphanumeric() {
+            prev = bytes[j] as char;
+            segment += 1;
+            j += 1;
+            continue;
+        }
         let c = char_at(text, j);
         let len = c.len_utf8();
         if is_word_char(c) {
@@ -190,6 +198,11 @@ fn strip_footnote_digits(word: &str) -> &str {
 
 /// "15th", "2nd", "1990s", "70s": numbers with a suffix are numbers, not words.
 fn is_numeral(word: &str) -> bool {
+    // Only a word that starts with a digit can be one (and most words do not:
+    // skip the lowercase copy of the suffix below).
+    if !word.as_bytes().first().is_some_and(u8::is_ascii_digit) {
+        return false;
+    }
     let suffix = word.trim_start_matches(|c: char| c.is_ascii_digit() || c == ',' || c == '.');
     suffix.len() < word.len()
         && ["st", "nd", "rd", "th", "s", "'s"].contains(&suffix.to_ascii_lowercase().as_str())
