@@ -228,12 +228,19 @@ fn document_if_wanted(
 
 /// `Err` (the reason to skip) unless `path` is a regular file (after
 /// following symbolic links): never open a named pipe, socket or device.
-pub fn regular_file(path: &Path) -> Result<(), String> {
+fn regular_file(path: &Path) -> Result<(), String> {
     match fs::metadata(path) {
         Ok(m) if m.is_file() => Ok(()),
         Ok(_) => Err("not a regular file (a named pipe, socket or device)".into()),
         Err(e) => Err(format!("cannot read: {e}")),
     }
+}
+
+/// Opens a document for reading, after checking that it is a regular file;
+/// every reader of document bytes goes through here. `Err` is the reason to skip.
+pub fn open(doc: &Document) -> Result<fs::File, String> {
+    regular_file(&doc.path)?;
+    fs::File::open(&doc.path).map_err(|e| format!("cannot read: {e}"))
 }
 
 /// Reads and decodes a document; `Err` is the reason to skip it.
@@ -243,8 +250,12 @@ pub fn read(doc: &Document) -> Result<Decoded, String> {
 
 /// Reads a document's bytes; `Err` is the reason to skip it.
 pub fn read_bytes(doc: &Document) -> Result<Vec<u8>, String> {
-    regular_file(&doc.path)?;
-    fs::read(&doc.path).map_err(|e| format!("cannot read: {e}"))
+    use std::io::Read;
+    let mut bytes = Vec::with_capacity(doc.bytes as usize + 1);
+    open(doc)?
+        .read_to_end(&mut bytes)
+        .map_err(|e| format!("cannot read: {e}"))?;
+    Ok(bytes)
 }
 
 /// Decodes a file's bytes (see [`decode`]); plain UTF-8, the common case,
@@ -275,8 +286,7 @@ pub fn read_in_blocks(
     mut each: impl FnMut(&str),
 ) -> Result<(&'static str, usize), String> {
     use std::io::Read;
-    regular_file(&doc.path)?;
-    let mut file = fs::File::open(&doc.path).map_err(|e| format!("cannot read: {e}"))?;
+    let mut file = open(doc)?;
     let block = block.max(16);
     let mut buf = vec![0u8; block];
     let mut fill = |buf: &mut Vec<u8>| -> Result<usize, String> {

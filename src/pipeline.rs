@@ -486,9 +486,7 @@ fn segments<'a>(
 /// held whole; `None` when it cannot be read (counting reports that).
 fn file_key(cache: &Cache, doc: &Document) -> Option<Key> {
     use std::io::Read;
-    // Opening a named pipe would block: counting skips such files with a reason.
-    ingest::regular_file(&doc.path).ok()?;
-    let mut file = std::fs::File::open(&doc.path).ok()?;
+    let mut file = ingest::open(doc).ok()?;
     let mut hasher = cache.document_hasher();
     let mut buf = vec![0u8; (doc.bytes as usize).clamp(1, 1 << 20) + 1];
     loop {
@@ -574,8 +572,7 @@ fn count_document(
     } else if doc.bytes > LARGE_DOCUMENT_BYTES {
         // Read in blocks and never cached: an entry would be as large as the file.
         ingest::read_in_blocks(doc, BLOCK_BYTES, |text| {
-            let prepared = prepare(text, boilerplate);
-            tally.add_prepared(analyzer, &mut part, &prepared, job.text_counts)
+            tally.add_part(analyzer, &mut part, text, job.text_counts)
         })
         .map(|(encoding, replaced)| (encoding.to_string(), replaced as u64))
     } else {

@@ -408,7 +408,7 @@ impl Tally {
     /// Counts one document of source `source`. `raw` is the decoded file text.
     pub fn add_document(&mut self, analyzer: &Analyzer, source: usize, document: usize, raw: &str) {
         let mut part = DocumentParts::new(source, document);
-        self.add_part(analyzer, &mut part, raw);
+        self.add_part(analyzer, &mut part, raw, TextCounts::Count);
         self.finish_document(part);
         self.flush_pairs();
     }
@@ -436,9 +436,15 @@ impl Tally {
     /// Counts one block of a document: a very large document is read in
     /// blocks that end at a line break, so memory stays bounded. Sentences
     /// never cross blocks; an anchor's context window stops at a block edge.
-    pub fn add_part(&mut self, analyzer: &Analyzer, part: &mut DocumentParts, raw: &str) {
+    pub fn add_part(
+        &mut self,
+        analyzer: &Analyzer,
+        part: &mut DocumentParts,
+        raw: &str,
+        text_counts: TextCounts,
+    ) {
         let prepared = prepare(raw, &analyzer.config.boilerplate);
-        self.add_prepared(analyzer, part, &prepared, TextCounts::Count);
+        self.add_prepared(analyzer, part, &prepared, text_counts);
     }
 
     /// Counts a prepared document (or block). With [`TextCounts::Skip`] only
@@ -1390,8 +1396,8 @@ mod tests {
         whole.add_document(&a, 0, 0, &format!("{first}\n\n{second}"));
         let mut blocks = Tally::default();
         let mut part = DocumentParts::new(0, 0);
-        blocks.add_part(&a, &mut part, first);
-        blocks.add_part(&a, &mut part, second);
+        blocks.add_part(&a, &mut part, first, TextCounts::Count);
+        blocks.add_part(&a, &mut part, second, TextCounts::Count);
         blocks.finish_document(part);
         blocks.flush_pairs();
         assert_eq!(blocks.term_counts(&[0]), whole.term_counts(&[0]));

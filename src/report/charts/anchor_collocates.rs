@@ -15,8 +15,8 @@ use anyhow::Result;
 use plotters::style::text_anchor::{HPos, VPos};
 
 use super::render::{
-    draw_note, draw_text, draw_title, draw_value_axis_x, fill_rect, line, svg_chart, title_height,
-    title_width, PanelGrid,
+    draw_note, draw_row_label, draw_text, draw_title, draw_value_axis_x, fill_rect, line,
+    svg_chart, title_height, title_width, PanelGrid,
 };
 use super::style::{
     display_name, drawable, ellipsize, max_width, source_color, source_labels, Axis, Font, AXIS,
@@ -156,14 +156,7 @@ pub fn render(report: &Report) -> Result<Option<String>> {
                     (0..).zip(per_source[i].iter().zip(&term_labels[i]).zip(&counts[i]))
                 {
                     let cy = rows_y0 + r * ROW_H + ROW_H / 2;
-                    draw_text(
-                        area,
-                        label,
-                        (bars_x0 - 8, cy),
-                        Font::TICK,
-                        HPos::Right,
-                        VPos::Center,
-                    )?;
+                    draw_row_label(area, label, bars_x0, cy)?;
                     let end = axis.px(pair.log_dice, bars_x0, bars_x1);
                     fill_rect(
                         area,

@@ -116,6 +116,19 @@ pub fn draw_text(
         .with_context(|| format!("drawing the text {text:?}"))
 }
 
+/// Draws the label of a horizontal bar's row: right-aligned just left of
+/// the bars (which start at `bars_x0`), centred on the row's middle `cy`.
+pub fn draw_row_label(area: &Area, label: &str, bars_x0: i32, cy: i32) -> Result<()> {
+    draw_text(
+        area,
+        label,
+        (bars_x0 - 8, cy),
+        Font::TICK,
+        HPos::Right,
+        VPos::Center,
+    )
+}
+
 /// Draws a note left-aligned at `at` (vertically centred) on a white patch,
 /// so grid lines behind it do not strike through the words.
 pub fn draw_note(area: &Area, text: &str, at: (i32, i32), font: Font) -> Result<()> {

@@ -26,9 +26,9 @@ use plotters::style::text_anchor::{HPos, VPos};
 use plotters::style::WHITE;
 
 use super::render::{
-    axis_label_width, draw_text, draw_text_up_centered, draw_title, draw_value_axis_x,
-    draw_value_axis_y, fill_rect, line, svg_chart, title_height, title_width, Area, CategoryLabels,
-    Legend, PanelGrid,
+    axis_label_width, draw_row_label, draw_text, draw_text_up_centered, draw_title,
+    draw_value_axis_x, draw_value_axis_y, fill_rect, line, svg_chart, title_height, title_width,
+    Area, CategoryLabels, Legend, PanelGrid,
 };
 use super::style::{
     abbreviate_all, display_name, max_width, source_color, source_labels, Axis, Font, AXIS, BAND,
@@ -288,14 +288,7 @@ fn panels(
                 draw_value_axis_x(area, axis, bars_x0, bars_x1, rows_y0, rows_y1)?;
                 for (r, (source, label)) in (0..).zip(report.sources.iter().zip(&labels)) {
                     let cy = rows_y0 + r * PANEL_ROW_H + PANEL_ROW_H / 2;
-                    draw_text(
-                        area,
-                        label,
-                        (bars_x0 - 8, cy),
-                        Font::TICK,
-                        HPos::Right,
-                        VPos::Center,
-                    )?;
+                    draw_row_label(area, label, bars_x0, cy)?;
                     let Some(score) = source.themes.get(&theme.id) else {
                         continue;
                     };

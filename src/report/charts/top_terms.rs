@@ -15,8 +15,8 @@ use anyhow::Result;
 use plotters::style::text_anchor::{HPos, VPos};
 
 use super::render::{
-    draw_note, draw_text, draw_title, draw_value_axis_x, fill_rect, line, svg_chart, title_height,
-    title_width, Area, PanelGrid,
+    draw_note, draw_row_label, draw_text, draw_title, draw_value_axis_x, fill_rect, line,
+    svg_chart, title_height, title_width, Area, PanelGrid,
 };
 use super::style::{
     ellipsize, format_number, max_width, source_color, source_labels, Axis, Font, AXIS, MARGIN,
@@ -150,14 +150,7 @@ impl Panel {
         }
         for (r, (term, label)) in (0..).zip(source.top_terms.iter().zip(terms)) {
             let cy = rows_y0 + r * ROW_H + ROW_H / 2;
-            draw_text(
-                area,
-                label,
-                (bars_x0 - 8, cy),
-                Font::TICK,
-                HPos::Right,
-                VPos::Center,
-            )?;
+            draw_row_label(area, label, bars_x0, cy)?;
             let v = rate(term.count, source);
             let end = axis.px(v, bars_x0, bars_x1);
             fill_rect(
