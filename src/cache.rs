@@ -4,14 +4,26 @@
 //!
 //! Two kinds of entry, both content-addressed (the file name is the key):
 //! - a **segment** entry: a run of consecutive documents of one source, each
-//!   prepared for counting ([`Prepared`]: normalised text, words, sentences,
-//!   spellings) with its encoding; keyed by the tokenizer settings, the
-//!   source id and each document's path and key (a hash of the file's bytes).
-//!   One file holds many short articles, so a corpus of 10^5 articles is a few
+//!   prepared for counting (normalised text, words, sentences) with its
+//!   encoding, and one table of the distinct spellings of all its words, which
+//!   each word refers to by number: a re-run looks each spelling up once a
+//!   segment, not once a document. Keyed by the tokenizer settings, the source
+//!   id and each document's path and key (a hash of the file's bytes). One
+//!   file holds many short articles, so a corpus of 10^5 articles is a few
 //!   hundred cache files, not 10^5;
 //! - a **source** entry: the source's lexicon-independent counts
 //!   ([`SourceTextCounts`]: words, tokens, sentences, terms, pairs), keyed by
 //!   the tokenizer settings, the source id and every document's path and key.
+//!
+//! - the **file index**: for each input file, its [`FileStamp`] (size,
+//!   modification and status-change times, inode) when its key was last
+//!   computed, and that key; a re-run takes a file's key from here instead of
+//!   reading and hashing the file again. A row is used only when the stamp is
+//!   identical and older than [`RACY_NS`] before the index was taken: the
+//!   status-change time is set by the kernel on every write (programs cannot
+//!   set it back), but file times have a coarse clock, so a file changed
+//!   within a tick of being examined could show the stamp it had before the
+//!   change; such rows are hashed again (git's "racily clean" rule).
 //!
 //! The tokenizer settings key covers everything that changes those contents:
 //! the cache format version, framescope's version, a fingerprint of the source
@@ -29,16 +41,24 @@ use std::path::{Path, PathBuf};
 use xxhash_rust::xxh3::{xxh3_64, Xxh3};
 
 use crate::config::Config;
+use rustc_hash::FxHashMap;
+
 use crate::count::SourceTextCounts;
-use crate::prepare::Prepared;
+use crate::ingest::FileStamp;
+use crate::prepare::{tokens_fit, Prepared};
 use crate::report::write::{TEMP_PREFIX, TEMP_SUFFIX};
 use crate::tokenize::{Tokens, Word};
 
 /// Bumped whenever the layout of an entry changes.
-const FORMAT_VERSION: u32 = 2;
+const FORMAT_VERSION: u32 = 3;
 const MAGIC: &[u8; 8] = b"FSCACHE\0";
 const KIND_SEGMENT: u8 = 3;
 const KIND_SOURCE: u8 = 2;
+const KIND_FILES: u8 = 4;
+/// A file whose stamp is this close to the time the stamps were taken (or
+/// later) is hashed again on the next run: file times tick coarsely (a few
+/// milliseconds; 2 s on FAT), so a change within the same tick keeps the stamp.
+pub const RACY_NS: i64 = 2_000_000_000;
 /// magic, version, kind, key, payload length, checksum.
 const HEADER_LEN: usize = 8 + 4 + 1 + 16 + 8 + 8;
 
@@ -81,15 +101,19 @@ impl Key {
     }
 }
 
-/// A document as the cache keeps it.
+/// A document as a segment entry keeps it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CachedDocument {
     /// Encoding the file was decoded with.
     pub encoding: String,
     /// Byte sequences replaced by U+FFFD while decoding.
     pub replaced: u64,
-    /// The document prepared for counting.
-    pub prepared: Prepared,
+    /// The normalised text.
+    pub text: String,
+    /// Words and sentences of `text`.
+    pub tokens: Tokens,
+    /// For each word, the number of its spelling in the segment's table.
+    pub spelling: Vec<u32>,
 }
 
 /// One document of a segment entry.
@@ -101,12 +125,64 @@ pub enum SegmentDocument {
     Uncached,
 }
 
+/// A segment entry: its documents and the distinct spellings of their words.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CachedSegment {
+    /// Every spelling, one after the other.
+    spelling_text: String,
+    /// Where each spelling ends in `spelling_text`.
+    spelling_ends: Vec<u32>,
+    /// The documents, in segment order.
+    pub documents: Vec<SegmentDocument>,
+}
+
+impl CachedSegment {
+    /// The distinct spellings, by number.
+    pub fn spellings(&self) -> impl Iterator<Item = &str> {
+        (0..self.spelling_ends.len()).map(|k| self.spelling(k))
+    }
+
+    /// Spelling number `k`.
+    pub fn spelling(&self, k: usize) -> &str {
+        let start = if k == 0 { 0 } else { self.spelling_ends[k - 1] };
+        &self.spelling_text[start as usize..self.spelling_ends[k] as usize]
+    }
+}
+
 /// The cache of one output folder for one set of tokenizer settings.
 #[derive(Debug, Clone)]
 pub struct Cache {
     segments: PathBuf,
     sources: PathBuf,
+    files: PathBuf,
     settings: Key,
+}
+
+/// The keys of the input files as last computed, with the stamps they had
+/// (see the module documentation).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct FileIndex {
+    /// When the stamps were taken (nanoseconds since the epoch), before any file was examined.
+    pub taken_ns: i64,
+    /// Path relative to the input folder -> (stamp, key).
+    pub rows: FxHashMap<String, (FileStamp, Key)>,
+}
+
+impl FileIndex {
+    /// An empty index for stamps taken at `taken_ns`.
+    pub fn new(taken_ns: i64) -> FileIndex {
+        FileIndex {
+            taken_ns,
+            rows: FxHashMap::default(),
+        }
+    }
+
+    /// The key recorded for `rel`, when its stamp is unchanged and was not racy.
+    pub fn key_of(&self, rel: &str, stamp: &FileStamp) -> Option<Key> {
+        let (known, key) = self.rows.get(rel)?;
+        let settled = |ns: i64| ns < self.taken_ns.saturating_sub(RACY_NS);
+        (known == stamp && settled(stamp.modified_ns) && settled(stamp.changed_ns)).then_some(*key)
+    }
 }
 
 impl Cache {
@@ -119,13 +195,14 @@ impl Cache {
         Cache {
             segments: root.join("segments"),
             sources: root.join("sources"),
+            files: root.join("files"),
             settings: settings_key(config),
         }
     }
 
     /// The folders entries are written to (a killed run may leave temporary files there).
-    pub fn folders(&self) -> [&Path; 2] {
-        [&self.segments, &self.sources]
+    pub fn folders(&self) -> [&Path; 3] {
+        [&self.segments, &self.sources, &self.files]
     }
 
     /// The folder holding the entries (for messages).
@@ -191,11 +268,24 @@ impl Cache {
     }
 
     /// A segment entry of `len` documents, if there is a valid one for `key`.
-    pub fn load_segment(&self, key: Key, len: usize) -> Option<Vec<SegmentDocument>> {
-        let payload = read_entry(&self.segments.join(key.file_name()), KIND_SEGMENT, key)?;
-        let mut r = Reader::new(&payload);
+    pub fn load_segment(&self, key: Key, len: usize) -> Option<CachedSegment> {
+        let entry = read_entry(&self.segments.join(key.file_name()), KIND_SEGMENT, key)?;
+        let mut r = entry.payload();
         if r.len(1)? != len {
             return None;
+        }
+        let spelling_text = r.str()?.to_string();
+        let n_spellings = r.len(4)?;
+        let spelling_ends = r.u32s(n_spellings)?;
+        let mut start = 0;
+        for &end in &spelling_ends {
+            if end < start
+                || end as usize > spelling_text.len()
+                || !spelling_text.is_char_boundary(end as usize)
+            {
+                return None;
+            }
+            start = end;
         }
         let mut documents = Vec::with_capacity(len);
         for _ in 0..len {
@@ -203,7 +293,9 @@ impl Cache {
                 0 => SegmentDocument::Uncached,
                 1 => {
                     let d = decode_document(&mut r)?;
-                    if !d.prepared.is_consistent() {
+                    let spellings_ok = d.spelling.len() == d.tokens.words.len()
+                        && d.spelling.iter().all(|&k| (k as usize) < n_spellings);
+                    if !spellings_ok || !tokens_fit(&d.text, &d.tokens) {
                         return None;
                     }
                     SegmentDocument::Prepared(d)
@@ -211,33 +303,86 @@ impl Cache {
                 _ => return None,
             });
         }
-        (r.remaining() == 0).then_some(documents)
+        (r.remaining() == 0).then_some(CachedSegment {
+            spelling_text,
+            spelling_ends,
+            documents,
+        })
     }
 
-    /// Stores a segment entry: per document, `None` or (encoding, replaced bytes, prepared text).
+    /// Stores a segment entry: per document, `None` or (encoding, replaced
+    /// bytes, prepared text). The documents' own spelling numbers are
+    /// translated into one table for the segment.
     pub fn store_segment(
         &self,
         key: Key,
         documents: &[Option<(&str, u64, &Prepared)>],
     ) -> std::io::Result<()> {
-        let mut payload = Vec::new();
-        put_u64(&mut payload, documents.len() as u64);
+        let mut numbers: FxHashMap<&str, u32> = FxHashMap::default();
+        let mut spelling_text = String::new();
+        let mut spelling_ends: Vec<u32> = Vec::new();
+        let mut body = Vec::new();
         for d in documents {
-            match d {
-                None => payload.push(0),
-                Some((encoding, replaced, prepared)) => {
-                    payload.push(1);
-                    encode_document(&mut payload, encoding, *replaced, prepared);
-                }
-            }
+            let Some((encoding, replaced, prepared)) = d else {
+                body.push(0);
+                continue;
+            };
+            let segment_number: Vec<u32> = (0..prepared.first_use.len())
+                .map(|k| {
+                    let spelling = prepared.spelling_text(k);
+                    *numbers.entry(spelling).or_insert_with(|| {
+                        spelling_text.push_str(spelling);
+                        spelling_ends.push(spelling_text.len() as u32);
+                        spelling_ends.len() as u32 - 1
+                    })
+                })
+                .collect();
+            body.push(1);
+            encode_document(&mut body, encoding, *replaced, prepared, &segment_number);
         }
+        let mut payload = Vec::with_capacity(body.len() + spelling_text.len() + 64);
+        put_u64(&mut payload, documents.len() as u64);
+        put_str(&mut payload, &spelling_text);
+        put_u64(&mut payload, spelling_ends.len() as u64);
+        for &end in &spelling_ends {
+            put_u32(&mut payload, end);
+        }
+        payload.extend_from_slice(&body);
         write_entry(&self.segments, KIND_SEGMENT, key, &payload)
+    }
+
+    /// The file index of input folder `input` (empty when there is no valid one).
+    pub fn load_file_index(&self, input: &Path) -> FileIndex {
+        let key = self.file_index_key(input);
+        let decoded = read_entry(&self.files.join(key.file_name()), KIND_FILES, key)
+            .and_then(|entry| decode_file_index(&mut entry.payload()));
+        decoded.unwrap_or_default()
+    }
+
+    /// Stores the file index of input folder `input`.
+    pub fn store_file_index(&self, input: &Path, index: &FileIndex) -> std::io::Result<()> {
+        let mut payload = Vec::new();
+        encode_file_index(&mut payload, index);
+        write_entry(
+            &self.files,
+            KIND_FILES,
+            self.file_index_key(input),
+            &payload,
+        )
+    }
+
+    fn file_index_key(&self, input: &Path) -> Key {
+        let mut hasher = Xxh3::new();
+        hasher.update(b"files");
+        hasher.update(&self.settings.0.to_le_bytes());
+        put_str_hash(&mut hasher, &input.to_string_lossy());
+        Key(hasher.digest128())
     }
 
     /// A source entry, if there is a valid one for `key`.
     pub fn load_source(&self, key: Key) -> Option<SourceTextCounts> {
-        let payload = read_entry(&self.sources.join(key.file_name()), KIND_SOURCE, key)?;
-        let counts = decode_source(&mut Reader::new(&payload))?;
+        let entry = read_entry(&self.sources.join(key.file_name()), KIND_SOURCE, key)?;
+        let counts = decode_source(&mut entry.payload())?;
         counts.is_consistent().then_some(counts)
     }
 
@@ -282,7 +427,7 @@ fn put_str_hash(hasher: &mut Xxh3, s: &str) {
     hasher.update(s.as_bytes());
 }
 
-fn read_entry(path: &Path, kind: u8, key: Key) -> Option<Vec<u8>> {
+fn read_entry(path: &Path, kind: u8, key: Key) -> Option<Entry> {
     let bytes = fs::read(path).ok()?;
     if bytes.len() < HEADER_LEN || &bytes[..8] != MAGIC {
         return None;
@@ -293,8 +438,16 @@ fn read_entry(path: &Path, kind: u8, key: Key) -> Option<Vec<u8>> {
         && header.u128()? == key.0
         && header.u64()? == (bytes.len() - HEADER_LEN) as u64;
     let checksum = header.u64()?;
-    let payload = &bytes[HEADER_LEN..];
-    (valid && xxh3_64(payload) == checksum).then(|| payload.to_vec())
+    (valid && xxh3_64(&bytes[HEADER_LEN..]) == checksum).then_some(Entry(bytes))
+}
+
+/// A validated entry: the file's bytes, header included.
+struct Entry(Vec<u8>);
+
+impl Entry {
+    fn payload(&self) -> Reader<'_> {
+        Reader::new(&self.0[HEADER_LEN..])
+    }
 }
 
 fn write_entry(dir: &Path, kind: u8, key: Key, payload: &[u8]) -> std::io::Result<()> {
@@ -317,7 +470,14 @@ fn write_entry(dir: &Path, kind: u8, key: Key, payload: &[u8]) -> std::io::Resul
     Ok(())
 }
 
-fn encode_document(out: &mut Vec<u8>, encoding: &str, replaced: u64, p: &Prepared) {
+/// A document's text, words, sentences and, per word, `segment_number[its spelling]`.
+fn encode_document(
+    out: &mut Vec<u8>,
+    encoding: &str,
+    replaced: u64,
+    p: &Prepared,
+    segment_number: &[u32],
+) {
     put_str(out, encoding);
     put_u64(out, replaced);
     put_str(out, &p.text);
@@ -330,12 +490,8 @@ fn encode_document(out: &mut Vec<u8>, encoding: &str, replaced: u64, p: &Prepare
     for s in &p.tokens.sentences {
         put_u32(out, s.end);
     }
-    put_u64(out, p.first_use.len() as u64);
-    for &w in &p.first_use {
-        put_u32(out, w);
-    }
     for &k in &p.spelling {
-        put_u32(out, k);
+        put_u32(out, segment_number[k as usize]);
     }
 }
 
@@ -343,41 +499,33 @@ fn decode_document(r: &mut Reader) -> Option<CachedDocument> {
     let encoding = r.str()?.to_string();
     let replaced = r.u64()?;
     let text = r.str()?.to_string();
-    let n_words = r.len(8)?;
-    let mut words = Vec::with_capacity(n_words);
-    for _ in 0..n_words {
-        words.push(Word {
-            start: r.u32()?,
-            end: r.u32()?,
-        });
-    }
+    let n_words = r.len(8 + 4)?;
+    let words = r
+        .u32s(2 * n_words)?
+        .chunks_exact(2)
+        .map(|w| Word {
+            start: w[0],
+            end: w[1],
+        })
+        .collect();
     let n_sentences = r.len(4)?;
-    let mut sentences = Vec::with_capacity(n_sentences);
     let mut start = 0;
-    for _ in 0..n_sentences {
-        let end = r.u32()?;
-        sentences.push(start..end);
-        start = end;
-    }
-    let n_spellings = r.len(4)?;
-    let first_use = (0..n_spellings)
-        .map(|_| r.u32())
-        .collect::<Option<Vec<u32>>>()?;
-    if r.remaining() < n_words * 4 {
-        return None;
-    }
-    let spelling = (0..n_words)
-        .map(|_| r.u32())
-        .collect::<Option<Vec<u32>>>()?;
+    let sentences = r
+        .u32s(n_sentences)?
+        .into_iter()
+        .map(|end| {
+            let sentence = start..end;
+            start = end;
+            sentence
+        })
+        .collect();
+    let spelling = r.u32s(n_words)?;
     Some(CachedDocument {
         encoding,
         replaced,
-        prepared: Prepared {
-            text,
-            tokens: Tokens { words, sentences },
-            spelling,
-            first_use,
-        },
+        text,
+        tokens: Tokens { words, sentences },
+        spelling,
     })
 }
 
@@ -430,6 +578,40 @@ fn decode_source(r: &mut Reader) -> Option<SourceTextCounts> {
     })
 }
 
+fn encode_file_index(out: &mut Vec<u8>, index: &FileIndex) {
+    put_u64(out, index.taken_ns as u64);
+    // In path order, so the same index is the same bytes.
+    let mut rows: Vec<_> = index.rows.iter().collect();
+    rows.sort_by(|a, b| a.0.cmp(b.0));
+    put_u64(out, rows.len() as u64);
+    for (rel, (stamp, key)) in rows {
+        put_str(out, rel);
+        put_u64(out, stamp.len);
+        put_u64(out, stamp.modified_ns as u64);
+        put_u64(out, stamp.changed_ns as u64);
+        put_u64(out, stamp.inode);
+        put_u64(out, stamp.device);
+        out.extend_from_slice(&key.0.to_le_bytes());
+    }
+}
+
+fn decode_file_index(r: &mut Reader) -> Option<FileIndex> {
+    let mut index = FileIndex::new(r.u64()? as i64);
+    let n = r.len(8 + 5 * 8 + 16)?;
+    for _ in 0..n {
+        let rel = r.str()?.to_string();
+        let stamp = FileStamp {
+            len: r.u64()?,
+            modified_ns: r.u64()? as i64,
+            changed_ns: r.u64()? as i64,
+            inode: r.u64()?,
+            device: r.u64()?,
+        };
+        index.rows.insert(rel, (stamp, Key(r.u128()?)));
+    }
+    (r.remaining() == 0).then_some(index)
+}
+
 fn put_u32(out: &mut Vec<u8>, v: u32) {
     out.extend_from_slice(&v.to_le_bytes());
 }
@@ -474,6 +656,17 @@ impl<'a> Reader<'a> {
         Some(u32::from_le_bytes(self.take(4)?.try_into().ok()?))
     }
 
+    /// `n` consecutive u32 values.
+    fn u32s(&mut self, n: usize) -> Option<Vec<u32>> {
+        let bytes = self.take(n.checked_mul(4)?)?;
+        Some(
+            bytes
+                .chunks_exact(4)
+                .map(|b| u32::from_le_bytes([b[0], b[1], b[2], b[3]]))
+                .collect(),
+        )
+    }
+
     fn u64(&mut self) -> Option<u64> {
         Some(u64::from_le_bytes(self.take(8)?.try_into().ok()?))
     }
@@ -502,6 +695,80 @@ mod tests {
     use crate::config::Overrides;
     use crate::prepare::prepare;
 
+    fn stamp(changed_ns: i64) -> FileStamp {
+        FileStamp {
+            len: 10,
+            modified_ns: changed_ns - 5,
+            changed_ns,
+            inode: 7,
+            device: 1,
+        }
+    }
+
+    #[test]
+    fn file_index_trusts_only_unchanged_settled_stamps() {
+        let taken = 100 * RACY_NS;
+        let mut index = FileIndex::new(taken);
+        let settled = stamp(taken - RACY_NS - 1);
+        let racy = stamp(taken - RACY_NS + 1);
+        index.rows.insert("s/a.txt".into(), (settled, Key(1)));
+        index.rows.insert("s/b.txt".into(), (racy, Key(2)));
+        assert_eq!(index.key_of("s/a.txt", &settled), Some(Key(1)));
+        // Changed within a clock tick of being examined: hashed again.
+        assert_eq!(index.key_of("s/b.txt", &racy), None);
+        // Any field of the stamp changed, or another path: hashed again.
+        let changes = [
+            FileStamp { len: 11, ..settled },
+            FileStamp {
+                modified_ns: settled.modified_ns + 1,
+                ..settled
+            },
+            FileStamp {
+                changed_ns: settled.changed_ns - 1,
+                ..settled
+            },
+            FileStamp {
+                inode: 8,
+                ..settled
+            },
+            FileStamp {
+                device: 2,
+                ..settled
+            },
+        ];
+        for changed in changes {
+            assert_eq!(index.key_of("s/a.txt", &changed), None, "{changed:?}");
+        }
+        assert_eq!(index.key_of("s/c.txt", &settled), None);
+    }
+
+    #[test]
+    fn file_index_round_trips_per_input_folder() {
+        let dir = tempfile::tempdir().unwrap();
+        let cache = Cache::new(&config(dir.path(), ""));
+        let input = Path::new("/corpus/in");
+        assert_eq!(cache.load_file_index(input), FileIndex::default());
+        let mut index = FileIndex::new(42 * RACY_NS);
+        index.rows.insert("s/a.txt".into(), (stamp(5), Key(9)));
+        index.rows.insert("b.md".into(), (stamp(6), Key(u128::MAX)));
+        cache.store_file_index(input, &index).unwrap();
+        assert_eq!(cache.load_file_index(input), index);
+        // Another input folder, or other tokenizer settings, have their own index.
+        assert_eq!(
+            cache.load_file_index(Path::new("/corpus/other")),
+            FileIndex::default()
+        );
+        let window = Cache::new(&config(dir.path(), "[cooccurrence]\nwindow = 3"));
+        assert_eq!(window.load_file_index(input), FileIndex::default());
+        // A damaged index is an empty one (every file is hashed again).
+        let path = cache.files.join(cache.file_index_key(input).file_name());
+        let mut bytes = fs::read(&path).unwrap();
+        let last = bytes.len() - 1;
+        bytes[last] ^= 1;
+        fs::write(&path, bytes).unwrap();
+        assert_eq!(cache.load_file_index(input), FileIndex::default());
+    }
+
     fn config(dir: &Path, text_section: &str) -> Config {
         let toml = format!(
             "output = {:?}\n{text_section}\n[anchor]\nlabel = \"mv\"\nterms = [\"multi-vector*\"]\n[themes.t]\nlabel = \"T\"\ngroup = \"frames\"\nterms = [\"trade\"]\n",
@@ -510,35 +777,51 @@ mod tests {
         Config::from_toml(&toml, "test.toml", Path::new("."), &Overrides::default()).unwrap()
     }
 
-    fn document(text: &str) -> CachedDocument {
-        CachedDocument {
-            encoding: "UTF-8".into(),
-            replaced: 2,
-            prepared: prepare(text, &[]),
-        }
-    }
-
-    fn segment() -> Vec<SegmentDocument> {
+    /// A segment as it is stored: per document, `None` or (encoding, replaced, prepared).
+    fn segment() -> Vec<Option<(&'static str, u64, Prepared)>> {
         vec![
-            SegmentDocument::Prepared(document(
-                "Kazakhstan’s multi-vector policy.\nA second line here.",
+            Some((
+                "UTF-8",
+                2,
+                prepare(
+                    "Kazakhstan’s multi-vector policy.\nA second line here.",
+                    &[],
+                ),
             )),
-            SegmentDocument::Uncached,
-            SegmentDocument::Prepared(document("Trade, trade and oil.")),
+            None,
+            Some((
+                "windows-1252",
+                0,
+                prepare("Trade, trade and the policy.", &[]),
+            )),
         ]
     }
 
-    fn store(cache: &Cache, key: Key, segment: &[SegmentDocument]) {
+    fn store(cache: &Cache, key: Key, segment: &[Option<(&str, u64, Prepared)>]) {
         let parts: Vec<Option<(&str, u64, &Prepared)>> = segment
             .iter()
-            .map(|d| match d {
-                SegmentDocument::Prepared(c) => {
-                    Some((c.encoding.as_str(), c.replaced, &c.prepared))
-                }
-                SegmentDocument::Uncached => None,
-            })
+            .map(|d| d.as_ref().map(|(e, r, p)| (*e, *r, p)))
             .collect();
         cache.store_segment(key, &parts).unwrap();
+    }
+
+    /// A loaded segment holds each stored document's text, tokens and
+    /// encoding, and each word's spelling number leads to the word as written.
+    fn assert_holds(loaded: &CachedSegment, stored: &[Option<(&str, u64, Prepared)>]) {
+        assert_eq!(loaded.documents.len(), stored.len());
+        for (got, want) in loaded.documents.iter().zip(stored) {
+            match (got, want) {
+                (SegmentDocument::Uncached, None) => {}
+                (SegmentDocument::Prepared(d), Some((encoding, replaced, p))) => {
+                    assert_eq!((d.encoding.as_str(), d.replaced), (*encoding, *replaced));
+                    assert_eq!((&d.text, &d.tokens), (&p.text, &p.tokens));
+                    for (i, &k) in d.spelling.iter().enumerate() {
+                        assert_eq!(loaded.spelling(k as usize), p.word(i));
+                    }
+                }
+                _ => panic!("document kinds differ"),
+            }
+        }
     }
 
     #[test]
@@ -548,7 +831,27 @@ mod tests {
         let key = cache.segment_key("s", [("s/a.txt", Some(Key(1)))]);
         assert!(cache.load_segment(key, 3).is_none());
         store(&cache, key, &segment());
-        assert_eq!(cache.load_segment(key, 3), Some(segment()));
+        let loaded = cache.load_segment(key, 3).unwrap();
+        assert_holds(&loaded, &segment());
+        // One table for the segment: "policy" and "Trade" are listed once
+        // though they occur in two documents or twice in one.
+        let spellings: Vec<&str> = loaded.spellings().collect();
+        assert_eq!(
+            spellings,
+            [
+                "Kazakhstan's",
+                "multi-vector",
+                "policy",
+                "A",
+                "second",
+                "line",
+                "here",
+                "Trade",
+                "trade",
+                "and",
+                "the"
+            ]
+        );
         // The wrong length, or another key in the same folder: a miss.
         assert!(cache.load_segment(key, 2).is_none());
         let other = cache.segment_key("s", [("s/a.txt", Some(Key(2)))]);
@@ -625,11 +928,19 @@ mod tests {
             fs::write(&path, &bad).unwrap();
             assert!(cache.load_segment(key, 3).is_none());
         }
-        // A well-formed entry whose content breaks the invariants is not trusted either.
+        // A well-formed entry whose content breaks the invariants is not trusted
+        // either: a sentence past the last word, a word past the text.
         let mut broken = segment();
-        if let SegmentDocument::Prepared(d) = &mut broken[2] {
-            d.prepared.spelling[0] = 99;
+        if let Some((_, _, p)) = &mut broken[2] {
+            p.tokens.sentences[0].end = 99;
         }
+        store(&cache, key, &broken);
+        assert!(cache.load_segment(key, 3).is_none());
+        let mut broken = segment();
+        let mut p = prepare("the trade and the trade.", &[]);
+        // The second "the": not the first use of its spelling, so storing never reads it.
+        p.tokens.words[3].end = 999;
+        broken[2] = Some(("UTF-8", 0, p));
         store(&cache, key, &broken);
         assert!(cache.load_segment(key, 3).is_none());
         // An entry stored under one key and renamed to another is rejected.

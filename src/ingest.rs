@@ -23,6 +23,9 @@ pub struct Corpus {
     pub sources: Vec<Source>,
     /// Files found but not read, sorted by path.
     pub skipped: Vec<SkippedFile>,
+    /// When the walk started (nanoseconds since the epoch): every document's
+    /// stamp was taken after this (see `cache::FileIndex`).
+    pub stamped_at_ns: i64,
 }
 
 /// One source: its id and its documents sorted by path.
@@ -43,6 +46,8 @@ pub struct Document {
     pub rel: String,
     /// File size in bytes.
     pub bytes: u64,
+    /// Identity and last change when discovered (`None`: not a regular file).
+    pub stamp: Option<FileStamp>,
 }
 
 /// A decoded document.
@@ -74,25 +79,50 @@ pub fn check_input_folder(input: &Path) -> Result<()> {
     Ok(())
 }
 
-/// Walks the input folder.
+/// Walks the input folder. Folders are listed in order on one thread (cheap);
+/// the files found are then examined (extension, metadata, a test open) in
+/// parallel, because on a corpus of many small files the per-file system
+/// calls are most of the time. Results are assembled in path order, so the
+/// corpus, the skipped list and the first error never depend on the threads.
 pub fn discover(input: &Path, extensions: &[String]) -> Result<Corpus> {
+    use rayon::prelude::*;
     check_input_folder(input)?;
-    let mut corpus = Corpus::default();
-    let mut ids = BTreeSet::new();
-    for entry in sorted_entries(input)? {
-        let path = entry;
+    let stamped_at_ns = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_nanos() as i64);
+    // Each top-level entry that can become a source, with the files it holds.
+    let mut candidates: Vec<(String, bool, Vec<PathBuf>)> = Vec::new();
+    for path in sorted_entries(input)? {
         let name = file_name(&path);
         if path.is_dir() {
-            let mut documents = Vec::new();
-            let mut visited = BTreeSet::new();
-            walk(
-                input,
-                &path,
-                extensions,
-                &mut visited,
-                &mut documents,
-                &mut corpus.skipped,
-            )?;
+            let mut files = Vec::new();
+            walk(&path, &mut BTreeSet::new(), &mut files)?;
+            candidates.push((name, true, files));
+        } else {
+            candidates.push((name, false, vec![path]));
+        }
+    }
+    let files: Vec<&PathBuf> = candidates.iter().flat_map(|c| &c.2).collect();
+    let examined: Vec<Result<Found>> = files
+        .par_iter()
+        .map(|path| examine(input, path, extensions))
+        .collect();
+
+    let mut corpus = Corpus {
+        stamped_at_ns,
+        ..Corpus::default()
+    };
+    let mut ids = BTreeSet::new();
+    let mut examined = examined.into_iter();
+    for (name, is_folder, files) in candidates {
+        let mut documents = Vec::new();
+        for _ in &files {
+            match examined.next().expect("one result per file")? {
+                Found::Document(doc) => documents.push(doc),
+                Found::Skipped(skip) => corpus.skipped.push(skip),
+            }
+        }
+        if is_folder {
             if documents.is_empty() {
                 corpus.skipped.push(SkippedFile {
                     path: format!("{name}/"),
@@ -101,9 +131,9 @@ pub fn discover(input: &Path, extensions: &[String]) -> Result<Corpus> {
                 continue;
             }
             add_source(&mut corpus, &mut ids, name, documents)?;
-        } else if let Some(doc) = document_if_wanted(input, &path, extensions, &mut corpus.skipped)?
-        {
-            let id = path
+        } else if let Some(doc) = documents.pop() {
+            let id = doc
+                .path
                 .file_stem()
                 .map_or(name.clone(), |s| s.to_string_lossy().into_owned());
             add_source(&mut corpus, &mut ids, id, vec![doc])?;
@@ -130,14 +160,9 @@ fn add_source(
     Ok(())
 }
 
-fn walk(
-    root: &Path,
-    dir: &Path,
-    extensions: &[String],
-    visited: &mut BTreeSet<PathBuf>,
-    documents: &mut Vec<Document>,
-    skipped: &mut Vec<SkippedFile>,
-) -> Result<()> {
+/// Collects the files under `dir` (recursively, sorted by path), following
+/// symbolic links to folders but refusing a link that leads back.
+fn walk(dir: &Path, visited: &mut BTreeSet<PathBuf>, files: &mut Vec<PathBuf>) -> Result<()> {
     let canonical = fs::canonicalize(dir)
         .map_err(|e| BadInput(format!("cannot read folder {}: {e}", dir.display())))?;
     if !visited.insert(canonical) {
@@ -147,11 +172,18 @@ fn walk(
         ))
         .into());
     }
-    for path in sorted_entries(dir)? {
-        if path.is_dir() {
-            walk(root, &path, extensions, visited, documents, skipped)?;
-        } else if let Some(doc) = document_if_wanted(root, &path, extensions, skipped)? {
-            documents.push(doc);
+    for (path, kind) in sorted_entries_with_kind(dir)? {
+        // The entry's own type needs no system call; only a symbolic link
+        // has to be followed to learn whether it leads to a folder.
+        let is_dir = if kind.is_some_and(|k| k.is_symlink()) || kind.is_none() {
+            path.is_dir()
+        } else {
+            kind.is_some_and(|k| k.is_dir())
+        };
+        if is_dir {
+            walk(&path, visited, files)?;
+        } else {
+            files.push(path);
         }
     }
     Ok(())
@@ -159,18 +191,27 @@ fn walk(
 
 /// Entries of a folder, hidden ones left out, sorted by name.
 fn sorted_entries(dir: &Path) -> Result<Vec<PathBuf>> {
+    Ok(sorted_entries_with_kind(dir)?
+        .into_iter()
+        .map(|(path, _)| path)
+        .collect())
+}
+
+/// Like [`sorted_entries`], with each entry's type as the folder listing
+/// gives it (`None` when the file system does not say).
+fn sorted_entries_with_kind(dir: &Path) -> Result<Vec<(PathBuf, Option<fs::FileType>)>> {
     let read = fs::read_dir(dir)
         .map_err(|e| BadInput(format!("cannot read folder {}: {e}", dir.display())))?;
-    let mut paths = Vec::new();
+    let mut entries = Vec::new();
     for entry in read {
         let entry =
             entry.map_err(|e| BadInput(format!("cannot read folder {}: {e}", dir.display())))?;
         if !entry.file_name().to_string_lossy().starts_with('.') {
-            paths.push(entry.path());
+            entries.push((entry.path(), entry.file_type().ok()));
         }
     }
-    paths.sort();
-    Ok(paths)
+    entries.sort_by(|a, b| a.0.cmp(&b.0));
+    Ok(entries)
 }
 
 fn file_name(path: &Path) -> String {
@@ -186,25 +227,26 @@ fn relative(root: &Path, path: &Path) -> String {
         .join("/")
 }
 
+/// What [`examine`] made of a file.
+enum Found {
+    Document(Document),
+    /// Not an article file (its extension), with the reason.
+    Skipped(SkippedFile),
+}
+
 /// A document if the file has a wanted extension and can be opened; an
-/// unwanted extension is recorded as skipped; an unopenable file is an error.
-fn document_if_wanted(
-    root: &Path,
-    path: &Path,
-    extensions: &[String],
-    skipped: &mut Vec<SkippedFile>,
-) -> Result<Option<Document>> {
+/// unwanted extension is a skip; an unopenable file is an error.
+fn examine(root: &Path, path: &Path, extensions: &[String]) -> Result<Found> {
     let rel = relative(root, path);
     let ext = path
         .extension()
         .map(|e| e.to_string_lossy().to_lowercase())
         .unwrap_or_default();
     if !extensions.contains(&ext) {
-        skipped.push(SkippedFile {
+        return Ok(Found::Skipped(SkippedFile {
             path: rel,
             reason: format!("extension not in `extensions` ({})", extensions.join(", ")),
-        });
-        return Ok(None);
+        }));
     }
     let cannot_read = |e: std::io::Error| {
         BadInput(format!(
@@ -219,11 +261,63 @@ fn document_if_wanted(
     if meta.is_file() {
         fs::File::open(path).map_err(cannot_read)?;
     }
-    Ok(Some(Document {
+    Ok(Found::Document(Document {
         path: path.to_path_buf(),
         rel,
         bytes: meta.len(),
+        stamp: meta.is_file().then(|| FileStamp::of(&meta)),
     }))
+}
+
+/// What the file system says about a file's identity and last change:
+/// enough to tell, without reading it, that a file is the one seen before
+/// (the cache keeps its content hash under this; see `cache`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct FileStamp {
+    /// Size in bytes.
+    pub len: u64,
+    /// Last modification, nanoseconds since the epoch.
+    pub modified_ns: i64,
+    /// Last status change (set by the kernel on every write, rename or
+    /// `touch`, and not settable by programs), nanoseconds since the epoch.
+    pub changed_ns: i64,
+    /// Inode number.
+    pub inode: u64,
+    /// Device number.
+    pub device: u64,
+}
+
+impl FileStamp {
+    /// The stamp of a file's metadata.
+    #[cfg(unix)]
+    pub fn of(meta: &fs::Metadata) -> FileStamp {
+        use std::os::unix::fs::MetadataExt;
+        FileStamp {
+            len: meta.len(),
+            modified_ns: meta.mtime() * 1_000_000_000 + meta.mtime_nsec(),
+            changed_ns: meta.ctime() * 1_000_000_000 + meta.ctime_nsec(),
+            inode: meta.ino(),
+            device: meta.dev(),
+        }
+    }
+
+    /// The stamp of a file's metadata (without a status-change time, the
+    /// modification time stands in for it).
+    #[cfg(not(unix))]
+    pub fn of(meta: &fs::Metadata) -> FileStamp {
+        let ns = meta
+            .modified()
+            .ok()
+            .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
+            .map_or(0, |d| d.as_nanos() as i64);
+        FileStamp {
+            len: meta.len(),
+            modified_ns: ns,
+            changed_ns: ns,
+            inode: 0,
+            device: 0,
+        }
+    }
 }
 
 /// `Err` (the reason to skip) unless `path` is a regular file (after
@@ -586,6 +680,7 @@ mod tests {
             path,
             rel: "a.txt".into(),
             bytes: text.len() as u64,
+            stamp: None,
         };
         let mut blocks = Vec::new();
         let (encoding, replaced) =

@@ -14,7 +14,9 @@ use rayon::prelude::*;
 use crate::analyze::build_report;
 use crate::cache::{Cache, CachedDocument, Key, SegmentDocument};
 use crate::config::Config;
-use crate::count::{Analyzer, DocumentParts, SourceTextCounts, Tally, TextCounts};
+use crate::count::{
+    Analyzer, DocumentParts, SourceTextCounts, SpellingIds, Tally, TextCounts, Words,
+};
 use crate::error::BadInput;
 use crate::ingest::{self, Corpus, Document};
 use crate::prepare::{prepare, Prepared};
@@ -134,14 +136,14 @@ pub fn run(config: &Config, options: &RunOptions) -> Result<RunOutcome> {
 /// Counts and analyses the input; writes nothing.
 pub fn analyse(config: &Config, options: &RunOptions) -> Result<RunOutcome> {
     let mut timings = Vec::new();
-    let started = Instant::now();
-    let corpus = discover(config)?;
-    timings.push(("discover", started.elapsed()));
-
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(options.threads.unwrap_or(0))
         .build()
         .context("starting the worker threads")?;
+    let started = Instant::now();
+    let corpus = pool.install(|| discover(config))?;
+    timings.push(("discover", started.elapsed()));
+
     let (mut counted, cache) = pool.install(|| {
         let mut cache_timings = Vec::new();
         let started = Instant::now();
@@ -346,10 +348,7 @@ fn count_corpus(
     // Keys of every file and source, and the sources whose counts are cached.
     let started = Instant::now();
     let keys: Vec<Option<Key>> = match &cache {
-        Some(cache) => documents
-            .par_iter()
-            .map(|&(_, _, doc)| file_key(cache, doc))
-            .collect(),
+        Some(cache) => file_keys(cache, config, corpus, &documents),
         None => vec![None; documents.len()],
     };
     let mut source_keys: Vec<Option<Key>> = vec![None; corpus.sources.len()];
@@ -482,6 +481,39 @@ fn segments<'a>(
     out
 }
 
+/// The key of every document: from the file index when the file's stamp
+/// is unchanged, else by hashing the file (and the index is then updated).
+fn file_keys(
+    cache: &Cache,
+    config: &Config,
+    corpus: &Corpus,
+    documents: &[(usize, usize, &Document)],
+) -> Vec<Option<Key>> {
+    let index = cache.load_file_index(&config.input_dir);
+    let keys: Vec<(Option<Key>, bool)> = documents
+        .par_iter()
+        .map(|&(_, _, doc)| {
+            let known = doc.stamp.and_then(|stamp| index.key_of(&doc.rel, &stamp));
+            match known {
+                Some(key) => (Some(key), true),
+                None => (file_key(cache, doc), false),
+            }
+        })
+        .collect();
+    let mut fresh = crate::cache::FileIndex::new(corpus.stamped_at_ns);
+    for (&(_, _, doc), &(key, _)) in documents.iter().zip(&keys) {
+        if let (Some(stamp), Some(key)) = (doc.stamp, key) {
+            fresh.rows.insert(doc.rel.clone(), (stamp, key));
+        }
+    }
+    // Rewritten only when something was hashed or a file went away; a
+    // failure to write costs the next run some hashing, nothing else.
+    if keys.iter().any(|&(_, known)| !known) || fresh.rows.len() != index.rows.len() {
+        let _ = cache.store_file_index(&config.input_dir, &fresh);
+    }
+    keys.into_iter().map(|(key, _)| key).collect()
+}
+
 /// The cache key of a file's bytes, read in pieces so a large file is never
 /// held whole; `None` when it cannot be read (counting reports that).
 fn file_key(cache: &Cache, doc: &Document) -> Option<Key> {
@@ -514,11 +546,12 @@ fn count_segment(
         _ => None,
     };
     if let Some(entry) = entry {
-        for (job, cached) in segment.jobs.iter().zip(entry) {
+        let ids = partial.tally.spelling_ids(analyzer, entry.spellings());
+        for (job, cached) in segment.jobs.iter().zip(&entry.documents) {
             let cached = match cached {
                 SegmentDocument::Prepared(d) => {
                     partial.reused_documents += 1;
-                    Some(d)
+                    Some((d, &ids))
                 }
                 SegmentDocument::Uncached => None,
             };
@@ -559,16 +592,21 @@ fn count_document(
     partial: &mut Partial,
     source_id: &str,
     job: &Job,
-    cached: Option<CachedDocument>,
+    cached: Option<(&CachedDocument, &SpellingIds)>,
 ) -> Option<(&'static str, u64, Prepared)> {
     let doc = job.doc;
     let boilerplate = &analyzer.config.boilerplate;
     let mut part = DocumentParts::new(job.source, job.index);
     let tally = &mut partial.tally;
     let mut keep = None;
-    let read: Result<(String, u64), String> = if let Some(entry) = cached {
-        tally.add_prepared(analyzer, &mut part, &entry.prepared, job.text_counts);
-        Ok((entry.encoding, entry.replaced))
+    let read: Result<(String, u64), String> = if let Some((entry, ids)) = cached {
+        let words = Words {
+            text: &entry.text,
+            tokens: &entry.tokens,
+            spelling: &entry.spelling,
+        };
+        tally.add_words(analyzer, &mut part, words, ids, job.text_counts);
+        Ok((entry.encoding.clone(), entry.replaced))
     } else if doc.bytes > LARGE_DOCUMENT_BYTES {
         // Read in blocks and never cached: an entry would be as large as the file.
         ingest::read_in_blocks(doc, BLOCK_BYTES, |text| {

@@ -1,7 +1,8 @@
 //! A document made ready for counting: normalised text, its words and
 //! sentences, and each word's distinct-spelling index. This is everything
 //! about a document that does not depend on the lexicons, so it is what the
-//! cache (`cache`) keeps between runs.
+//! cache (`cache`) keeps between runs (with the spellings renumbered into one
+//! table per segment of documents).
 //!
 //! Distinct spellings are numbered per document in order of first use
 //! (`spelling[i]` for word `i`; `first_use[k]` is the word where spelling `k`
@@ -37,35 +38,27 @@ impl Prepared {
     pub fn spelling_text(&self, k: usize) -> &str {
         self.word(self.first_use[k] as usize)
     }
+}
 
-    /// Checks the invariants that counting relies on (spans inside the text
-    /// on character boundaries, sentences covering words in order, spelling
-    /// indexes in range); a cache entry that fails this is not used.
-    pub fn is_consistent(&self) -> bool {
-        let text_len = self.text.len();
-        let words_ok = self.tokens.words.iter().all(|w| {
-            w.start <= w.end
-                && (w.end as usize) <= text_len
-                && self.text.is_char_boundary(w.start as usize)
-                && self.text.is_char_boundary(w.end as usize)
-        });
-        let n = self.tokens.words.len() as u32;
-        let mut expected_start = 0;
-        let sentences_ok = self.tokens.sentences.iter().all(|s| {
-            let ok = s.start == expected_start && s.start < s.end && s.end <= n;
-            expected_start = s.end;
-            ok
-        }) && expected_start == n;
-        let k = self.first_use.len() as u32;
-        let spellings_ok = self.spelling.len() == self.tokens.words.len()
-            && self.spelling.iter().all(|&s| s < k)
-            && self
-                .first_use
-                .iter()
-                .enumerate()
-                .all(|(j, &w)| w < n && self.spelling[w as usize] == j as u32);
-        words_ok && sentences_ok && spellings_ok
-    }
+/// Whether `tokens` can be the words and sentences of `text`: every word's
+/// span inside the text on character boundaries, sentences covering the
+/// words in order without gaps.
+pub fn tokens_fit(text: &str, tokens: &Tokens) -> bool {
+    let text_len = text.len();
+    let words_ok = tokens.words.iter().all(|w| {
+        w.start <= w.end
+            && (w.end as usize) <= text_len
+            && text.is_char_boundary(w.start as usize)
+            && text.is_char_boundary(w.end as usize)
+    });
+    let n = tokens.words.len() as u32;
+    let mut expected_start = 0;
+    let sentences_ok = tokens.sentences.iter().all(|s| {
+        let ok = s.start == expected_start && s.start < s.end && s.end <= n;
+        expected_start = s.end;
+        ok
+    }) && expected_start == n;
+    words_ok && sentences_ok
 }
 
 /// Normalises and tokenizes decoded text.
@@ -105,20 +98,26 @@ mod tests {
         assert_eq!(p.first_use, vec![0, 1, 2, 3, 6]);
         assert_eq!(p.spelling_text(3), "the");
         assert_eq!(p.tokens.sentences.len(), 2);
-        assert!(p.is_consistent());
+        assert!(tokens_fit(&p.text, &p.tokens));
     }
 
     #[test]
-    fn inconsistent_entries_are_detected() {
-        let mut p = prepare("One two. Three.", &[]);
-        assert!(p.is_consistent());
-        p.spelling[0] = 9;
-        assert!(!p.is_consistent());
-        let mut p = prepare("One two. Three.", &[]);
-        p.tokens.words[1].end = 999;
-        assert!(!p.is_consistent());
-        let mut p = prepare("One two. Three.", &[]);
-        p.tokens.sentences.pop();
-        assert!(!p.is_consistent());
+    fn broken_tokens_do_not_fit() {
+        let p = prepare("One two. Three.", &[]);
+        assert!(tokens_fit(&p.text, &p.tokens));
+        let mut t = p.tokens.clone();
+        t.words[1].end = 999;
+        assert!(!tokens_fit(&p.text, &t));
+        let mut t = p.tokens.clone();
+        t.sentences.pop();
+        assert!(!tokens_fit(&p.text, &t));
+        let mut t = p.tokens.clone();
+        t.sentences[0].end += 1;
+        assert!(!tokens_fit(&p.text, &t));
+        // A span that cuts a character in two.
+        let q = prepare("café au lait", &[]);
+        let mut t = q.tokens.clone();
+        t.words[0].end = 4;
+        assert!(!tokens_fit(&q.text, &t));
     }
 }

@@ -166,6 +166,36 @@ fn an_edited_article_is_recounted_and_only_its_source_counts_again() {
 }
 
 #[test]
+fn a_same_size_edit_with_its_old_modification_time_is_still_seen() {
+    let dir = tempfile::tempdir().unwrap();
+    write_fixture(dir.path());
+    write_config(dir.path(), r#""trade", "gas""#, "");
+    run(dir.path(), "out", &[]);
+    // Same length, other words, and the modification time set back: only
+    // the file's content (or its status-change time, which no program can
+    // set back) tells the cache that it changed.
+    let path = dir.path().join("input/c.txt");
+    let modified = fs::metadata(&path).unwrap().modified().unwrap();
+    let before = fs::read(&path).unwrap();
+    fs::write(&path, "Gas and trade, trade and gas.\n").unwrap();
+    assert_eq!(fs::read(&path).unwrap().len(), before.len());
+    fs::File::options()
+        .write(true)
+        .open(&path)
+        .unwrap()
+        .set_modified(modified)
+        .unwrap();
+    assert_eq!(
+        run(dir.path(), "out", &[]),
+        "cache: 3 of 4 documents and 2 of 3 sources' term counts reused"
+    );
+    assert_eq!(report(dir.path(), "out"), cold_report(dir.path()));
+    // Hand count: Gas, trade, trade, gas.
+    let r = json(dir.path(), "out");
+    assert_eq!(source_field(&r, "c", &["themes", "economy", "hits"]), 4);
+}
+
+#[test]
 fn a_tokenizer_setting_change_rebuilds_the_cache() {
     let dir = tempfile::tempdir().unwrap();
     write_fixture(dir.path());
@@ -223,8 +253,8 @@ fn damaged_cache_entries_are_rebuilt_never_trusted() {
     let entries = files_under(&dir.path().join("out/.cache"));
     assert_eq!(
         entries.len(),
-        3 + 3,
-        "a segment entry per source (each has fewer than 256 articles) and a counts entry"
+        3 + 3 + 1,
+        "a segment entry per source (each has fewer than 256 articles), a counts entry, and the file index"
     );
     // Damage every entry differently: truncate, flip a byte, empty, garbage.
     for (k, path) in entries.iter().enumerate() {

@@ -270,6 +270,7 @@ pub struct Tally {
     /// Pair keys counted but not yet in a table; they belong to source `pending_source`.
     pending: Vec<u64>,
     pending_source: usize,
+    scratch: Scratch,
 }
 
 /// Buffered pair increments are sorted into their table at this many (4 MiB).
@@ -394,14 +395,49 @@ pub enum TextCounts {
     Skip,
 }
 
-/// Reusable buffers for one document.
-#[derive(Default)]
+/// A document's words, each referring to a table of distinct spellings.
+#[derive(Debug, Clone, Copy)]
+pub struct Words<'a> {
+    /// The normalised text.
+    pub text: &'a str,
+    /// Words and sentences of `text`.
+    pub tokens: &'a Tokens,
+    /// For each word, the number of its spelling in the table.
+    pub spelling: &'a [u32],
+}
+
+/// A tally's own numbers for a table of spellings (from [`Tally::spelling_ids`]);
+/// meaningful only to the tally that made them.
+#[derive(Debug, Clone, Default)]
+pub struct SpellingIds {
+    ids: Vec<u32>,
+    /// Whether the spelling matches any term word: a sentence without such
+    /// a word needs no matching, which a re-run (that only matches) mostly skips.
+    may_match: Vec<bool>,
+}
+
+/// Buffers for one document, kept by the tally and reused for the next.
+#[derive(Debug, Default, Clone)]
 struct Scratch {
     ids: Vec<u32>,
     content: Vec<u32>,
     content_positions: Vec<u32>,
     candidates: Vec<(u16, Match)>,
     matches: Vec<Vec<Match>>,
+    themes_in_sentence: Vec<(u32, u16)>,
+}
+
+impl Scratch {
+    /// Empties every buffer (keeping its memory), with one match list per lexicon list.
+    fn clear(&mut self, list_count: usize) {
+        self.ids.clear();
+        self.content.clear();
+        self.content_positions.clear();
+        self.candidates.clear();
+        self.matches.resize_with(list_count, Vec::new);
+        self.matches.iter_mut().for_each(Vec::clear);
+        self.themes_in_sentence.clear();
+    }
 }
 
 impl Tally {
@@ -459,13 +495,53 @@ impl Tally {
         prepared: &Prepared,
         text_counts: TextCounts,
     ) {
+        let spellings = (0..prepared.first_use.len()).map(|k| prepared.spelling_text(k));
+        let ids = self.spelling_ids(analyzer, spellings);
+        let words = Words {
+            text: &prepared.text,
+            tokens: &prepared.tokens,
+            spelling: &prepared.spelling,
+        };
+        self.add_words(analyzer, part, words, &ids, text_counts);
+    }
+
+    /// This tally's numbers for a list of distinct spellings (see
+    /// [`Tally::add_words`]); each new spelling is stemmed and matched against
+    /// the lexicons once.
+    pub fn spelling_ids<'s>(
+        &mut self,
+        analyzer: &Analyzer,
+        spellings: impl IntoIterator<Item = &'s str>,
+    ) -> SpellingIds {
+        let mut out = SpellingIds::default();
+        for spelling in spellings {
+            let id = self.vocab.lookup(spelling, analyzer);
+            let matches = &self.vocab.words[id as usize].matches;
+            out.ids.push(id);
+            out.may_match
+                .push(!matches.single.is_empty() || !matches.phrase_words.is_empty());
+        }
+        out
+    }
+
+    /// Counts a document (or block) given as words that refer to a table of
+    /// distinct spellings, numbered for this tally by
+    /// [`Tally::spelling_ids`]; otherwise as [`Tally::add_prepared`].
+    pub fn add_words(
+        &mut self,
+        analyzer: &Analyzer,
+        part: &mut DocumentParts,
+        words: Words,
+        ids: &SpellingIds,
+        text_counts: TextCounts,
+    ) {
         let source = part.doc.source as usize;
         let document = part.doc.document as usize;
         let sentence_base = part.doc.sentences as u32;
         let byte_base = part.bytes;
         let config = analyzer.config;
-        let text = prepared.text.as_str();
-        let tokens = &prepared.tokens;
+        let text = words.text;
+        let tokens = words.tokens;
         let count_text = text_counts == TextCounts::Count;
         if count_text {
             self.corpus_pairs = std::sync::OnceLock::new();
@@ -476,16 +552,12 @@ impl Tally {
         }
         let list_count = config.lexicon.list_count();
         let theme_count = list_count - 1;
-        let mut scratch = Scratch {
-            matches: vec![Vec::new(); list_count],
-            ..Scratch::default()
-        };
-        let local: Vec<u32> = (0..prepared.first_use.len())
-            .map(|k| self.vocab.lookup(prepared.spelling_text(k), analyzer))
-            .collect();
+        // The buffers of the previous document, emptied (no allocation per document).
+        let mut scratch = std::mem::take(&mut self.scratch);
+        scratch.clear(list_count);
         scratch
             .ids
-            .extend(prepared.spelling.iter().map(|&k| local[k as usize]));
+            .extend(words.spelling.iter().map(|&k| ids.ids[k as usize]));
 
         if self.sources.len() <= source {
             self.sources.resize_with(source + 1, SourceTally::default);
@@ -502,16 +574,22 @@ impl Tally {
         // One buffer for every sentence's view of its words' lexicon matches.
         let mut per_word: Vec<&WordMatches> = Vec::new();
         for sentence in &tokens.sentences {
-            let ids = &scratch.ids[sentence.start as usize..sentence.end as usize];
-            per_word.clear();
-            per_word.extend(ids.iter().map(|&id| &vocab.words[id as usize].matches));
+            let range = sentence.start as usize..sentence.end as usize;
+            let ids_here = &scratch.ids[range.clone()];
             let anchor_before = scratch.matches[ANCHOR_LIST].len();
-            analyzer.matcher.find_matches(
-                &per_word,
-                sentence.start,
-                &mut scratch.candidates,
-                &mut scratch.matches,
-            );
+            let may_match = words.spelling[range]
+                .iter()
+                .any(|&k| ids.may_match[k as usize]);
+            if may_match {
+                per_word.clear();
+                per_word.extend(ids_here.iter().map(|&id| &vocab.words[id as usize].matches));
+                analyzer.matcher.find_matches(
+                    &per_word,
+                    sentence.start,
+                    &mut scratch.candidates,
+                    &mut scratch.matches,
+                );
+            }
             let anchors = &scratch.matches[ANCHOR_LIST][anchor_before..];
             // Content words are needed for the term and pair counts, and
             // around anchor mentions; a cached re-run needs only the latter.
@@ -520,7 +598,7 @@ impl Tally {
             }
             scratch.content.clear();
             scratch.content_positions.clear();
-            for (k, &id) in ids.iter().enumerate() {
+            for (k, &id) in ids_here.iter().enumerate() {
                 let info = &vocab.words[id as usize];
                 if info.content {
                     scratch.content.push(info.stem);
@@ -572,8 +650,8 @@ impl Tally {
             .iter()
             .map(|r| u64::from(r.end - r.start))
             .sum::<u64>();
-        // Themes hit per sentence, for the theme x theme table.
-        let mut themes_in_sentence: Vec<Vec<u16>> = vec![Vec::new(); tokens.sentences.len()];
+        // (sentence, theme) for every theme hit in a sentence, for the theme x theme table.
+        let themes_in_sentence = &mut scratch.themes_in_sentence;
 
         for (list, matches) in scratch.matches.iter().enumerate() {
             let tally = &mut src.lists[list];
@@ -608,7 +686,7 @@ impl Tally {
                     doc.sentence_hits.push((sentence_base + s, list as u16, n));
                 }
                 if list != ANCHOR_LIST {
-                    themes_in_sentence[s as usize].push((list - 1) as u16);
+                    themes_in_sentence.push((s, (list - 1) as u16));
                 }
             }
             if list != ANCHOR_LIST {
@@ -629,9 +707,11 @@ impl Tally {
                 }
             }
         }
-        for themes in &themes_in_sentence {
-            for (i, &a) in themes.iter().enumerate() {
-                for &b in &themes[i..] {
+        // Lists were visited in order, so each sentence's themes come out ascending.
+        themes_in_sentence.sort_unstable();
+        for same in themes_in_sentence.chunk_by(|x, y| x.0 == y.0) {
+            for (i, &(_, a)) in same.iter().enumerate() {
+                for &(_, b) in &same[i..] {
                     src.theme_sentences[a as usize * theme_count + b as usize] += 1;
                     if a != b {
                         src.theme_sentences[b as usize * theme_count + a as usize] += 1;
@@ -639,6 +719,7 @@ impl Tally {
                 }
             }
         }
+        self.scratch = scratch;
     }
 
     /// Adds every count of `other` to `self`.
