@@ -126,8 +126,10 @@ fn analyse(
     let ids: Vec<String> = sources.iter().map(|s| s.id.clone()).collect();
 
     let docs = &tally.documents;
-    // The bootstrap and the collocations are the two costly parts and share nothing.
-    let (reps, (collocations, anchor_collocates)) = rayon::join(
+    // The bootstrap, the collocations and the keyness tests are the costly
+    // parts; they only read the counts (the bootstrap's intervals are filled
+    // in below), so they run side by side.
+    let (reps, ((collocations, anchor_collocates), keyness)) = rayon::join(
         || {
             uncertainty::replicates(
                 sources,
@@ -138,16 +140,23 @@ fn analyse(
             )
         },
         || {
-            (
-                collocations::collocations(tally, table, &ids, min_count, settings.top),
-                collocations::anchor_collocates(
-                    tally,
-                    table,
-                    &ids,
-                    &lexicon.anchor_label,
-                    min_count,
-                    settings.top,
-                ),
+            rayon::join(
+                || {
+                    rayon::join(
+                        || collocations::collocations(tally, table, &ids, min_count, settings.top),
+                        || {
+                            collocations::anchor_collocates(
+                                tally,
+                                table,
+                                &ids,
+                                &lexicon.anchor_label,
+                                min_count,
+                                settings.top,
+                            )
+                        },
+                    )
+                },
+                || keyness::keyness(lexicon, sources, table, min_count, settings.top),
             )
         },
     );
@@ -185,7 +194,6 @@ fn analyse(
         })
         .collect();
 
-    let keyness = keyness::keyness(lexicon, sources, table, min_count, settings.top);
     let similarity = similarity::similarity(lexicon, sources, table);
     let flags = flags(sources, &keyness, &units);
     Analysis {
