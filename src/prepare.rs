@@ -65,7 +65,12 @@ pub fn tokens_fit(text: &str, tokens: &Tokens) -> bool {
 pub fn prepare(raw: &str, boilerplate: &[LinePattern]) -> Prepared {
     let text = normalize(raw, boilerplate);
     let tokens = tokenize(&text);
-    let mut index: FxHashMap<&str, u32> = FxHashMap::default();
+    // Sized for the distinct spellings a text of this length has (a short
+    // article: most of its words; a long text: a small share), so the map
+    // is not rehashed as it grows.
+    let n = tokens.words.len();
+    let mut index: FxHashMap<&str, u32> =
+        FxHashMap::with_capacity_and_hasher(n.min(4096).max(n / 8), Default::default());
     let mut spelling = Vec::with_capacity(tokens.words.len());
     let mut first_use = Vec::new();
     for (i, w) in tokens.words.iter().enumerate() {
