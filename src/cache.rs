@@ -2,7 +2,7 @@
 //! lexicon, analysis or chart edit reuses instead of reading, normalising,
 //! tokenizing, stemming and counting again.
 //!
-//! Two kinds of entry, both content-addressed (the file name is the key):
+//! Three kinds of entry, each named by its key (a 128-bit hash):
 //! - a **segment** entry: a run of consecutive documents of one source, each
 //!   prepared for counting (normalised text, words, sentences) with its
 //!   encoding, and one table of the distinct spellings of all its words, which
@@ -13,11 +13,11 @@
 //!   hundred cache files, not 10^5;
 //! - a **source** entry: the source's lexicon-independent counts
 //!   ([`SourceTextCounts`]: words, tokens, sentences, terms, pairs), keyed by
-//!   the tokenizer settings, the source id and every document's path and key.
-//!
-//! - the **file index**: for each input file, its [`FileStamp`] (size,
-//!   modification and status-change times, inode) when its key was last
-//!   computed, and that key; a re-run takes a file's key from here instead of
+//!   the tokenizer settings, the source id and every document's path and key;
+//! - the **file index** of an input folder (keyed by the tokenizer settings
+//!   and the folder's path): for each input file, its [`FileStamp`] (size,
+//!   modification and status-change times, inode, device) when its key was
+//!   last computed, and that key; a re-run takes a file's key from here instead of
 //!   reading and hashing the file again. A row is used only when the stamp is
 //!   identical and older than [`RACY_NS`] before the index was taken: the
 //!   status-change time is set by the kernel on every write (programs cannot

@@ -265,7 +265,7 @@ fn examine(root: &Path, path: &Path, extensions: &[String]) -> Result<Found> {
         path: path.to_path_buf(),
         rel,
         bytes: meta.len(),
-        stamp: meta.is_file().then(|| FileStamp::of(&meta)),
+        stamp: meta.is_file().then(|| FileStamp::of(&meta)).flatten(),
     }))
 }
 
@@ -288,35 +288,26 @@ pub struct FileStamp {
 }
 
 impl FileStamp {
-    /// The stamp of a file's metadata.
+    /// The stamp of a file's metadata. Times past the year 2262 saturate.
     #[cfg(unix)]
-    pub fn of(meta: &fs::Metadata) -> FileStamp {
+    pub fn of(meta: &fs::Metadata) -> Option<FileStamp> {
         use std::os::unix::fs::MetadataExt;
-        FileStamp {
+        let ns = |secs: i64, nanos: i64| secs.saturating_mul(1_000_000_000).saturating_add(nanos);
+        Some(FileStamp {
             len: meta.len(),
-            modified_ns: meta.mtime() * 1_000_000_000 + meta.mtime_nsec(),
-            changed_ns: meta.ctime() * 1_000_000_000 + meta.ctime_nsec(),
+            modified_ns: ns(meta.mtime(), meta.mtime_nsec()),
+            changed_ns: ns(meta.ctime(), meta.ctime_nsec()),
             inode: meta.ino(),
             device: meta.dev(),
-        }
+        })
     }
 
-    /// The stamp of a file's metadata (without a status-change time, the
-    /// modification time stands in for it).
+    /// Without a status-change time that programs cannot set, a stamp could
+    /// hide a same-size edit whose modification time was put back: no stamp,
+    /// so every file is hashed each run.
     #[cfg(not(unix))]
-    pub fn of(meta: &fs::Metadata) -> FileStamp {
-        let ns = meta
-            .modified()
-            .ok()
-            .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
-            .map_or(0, |d| d.as_nanos() as i64);
-        FileStamp {
-            len: meta.len(),
-            modified_ns: ns,
-            changed_ns: ns,
-            inode: 0,
-            device: 0,
-        }
+    pub fn of(_meta: &fs::Metadata) -> Option<FileStamp> {
+        None
     }
 }
 

@@ -95,6 +95,10 @@ fn print_outcome(outcome: &RunOutcome, timings: bool) -> anyhow::Result<()> {
                 "cache: {} of {} documents and {} of {} sources' term counts reused",
                 cache.documents_reused, cache.documents, cache.sources_reused, cache.sources
             );
+            eprintln!(
+                "cache: {} of {} files read to hash them (the others' stamps were unchanged)",
+                cache.files_hashed, cache.documents
+            );
         }
     }
     let mut text = headline_table(&outcome.report);

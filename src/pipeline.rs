@@ -96,6 +96,8 @@ pub struct CacheUse {
     pub sources: usize,
     /// Sources whose term and pair counts came from the cache.
     pub sources_reused: usize,
+    /// Documents whose file was read to hash it (the others' keys came from the file index).
+    pub files_hashed: usize,
 }
 
 /// Runs the whole job and writes the outputs.
@@ -347,8 +349,15 @@ fn count_corpus(
 
     // Keys of every file and source, and the sources whose counts are cached.
     let started = Instant::now();
+    let mut files_hashed = 0;
+    let mut index_error = None;
     let keys: Vec<Option<Key>> = match &cache {
-        Some(cache) => file_keys(cache, config, corpus, &documents),
+        Some(cache) => {
+            let found = file_keys(cache, config, corpus, &documents);
+            files_hashed = found.hashed;
+            index_error = found.store_error;
+            found.keys
+        }
         None => vec![None; documents.len()],
     };
     let mut source_keys: Vec<Option<Key>> = vec![None; corpus.sources.len()];
@@ -407,6 +416,7 @@ fn count_corpus(
     partial.tally.flush_pairs();
     bar.finish_and_clear();
 
+    partial.cache_errors.extend(index_error);
     let cache = cache.map(|cache| {
         for (s, counts) in cached.iter().enumerate() {
             match counts {
@@ -436,6 +446,7 @@ fn count_corpus(
             documents_reused: partial.reused_documents,
             sources: corpus.sources.len(),
             sources_reused: cached.iter().filter(|c| c.is_some()).count(),
+            files_hashed,
         }
     });
     (partial, cache)
@@ -481,6 +492,16 @@ fn segments<'a>(
     out
 }
 
+/// What [`file_keys`] found.
+struct FileKeys {
+    /// Per document (`None`: the file could not be read).
+    keys: Vec<Option<Key>>,
+    /// Files read to hash them.
+    hashed: usize,
+    /// Why the file index could not be written, if it could not.
+    store_error: Option<String>,
+}
+
 /// The key of every document: from the file index when the file's stamp
 /// is unchanged, else by hashing the file (and the index is then updated).
 fn file_keys(
@@ -488,7 +509,7 @@ fn file_keys(
     config: &Config,
     corpus: &Corpus,
     documents: &[(usize, usize, &Document)],
-) -> Vec<Option<Key>> {
+) -> FileKeys {
     let index = cache.load_file_index(&config.input_dir);
     let keys: Vec<(Option<Key>, bool)> = documents
         .par_iter()
@@ -506,12 +527,18 @@ fn file_keys(
             fresh.rows.insert(doc.rel.clone(), (stamp, key));
         }
     }
-    // Rewritten only when something was hashed or a file went away; a
+    let hashed = keys.iter().filter(|&&(_, known)| !known).count();
+    // Rewritten only when something was hashed or the rows changed; a
     // failure to write costs the next run some hashing, nothing else.
-    if keys.iter().any(|&(_, known)| !known) || fresh.rows.len() != index.rows.len() {
-        let _ = cache.store_file_index(&config.input_dir, &fresh);
+    let store_error = (hashed > 0 || fresh.rows != index.rows)
+        .then(|| cache.store_file_index(&config.input_dir, &fresh).err())
+        .flatten()
+        .map(|e| e.to_string());
+    FileKeys {
+        keys: keys.into_iter().map(|(key, _)| key).collect(),
+        hashed,
+        store_error,
     }
-    keys.into_iter().map(|(key, _)| key).collect()
 }
 
 /// The cache key of a file's bytes, read in pieces so a large file is never

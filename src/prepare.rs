@@ -41,15 +41,19 @@ impl Prepared {
 }
 
 /// Whether `tokens` can be the words and sentences of `text`: every word's
-/// span inside the text on character boundaries, sentences covering the
-/// words in order without gaps.
+/// span inside the text on character boundaries, after the previous word's,
+/// and sentences covering the words in order without gaps.
 pub fn tokens_fit(text: &str, tokens: &Tokens) -> bool {
     let text_len = text.len();
+    let mut previous_end = 0;
     let words_ok = tokens.words.iter().all(|w| {
-        w.start <= w.end
+        let ok = previous_end <= w.start
+            && w.start <= w.end
             && (w.end as usize) <= text_len
             && text.is_char_boundary(w.start as usize)
-            && text.is_char_boundary(w.end as usize)
+            && text.is_char_boundary(w.end as usize);
+        previous_end = w.end;
+        ok
     });
     let n = tokens.words.len() as u32;
     let mut expected_start = 0;
@@ -118,6 +122,10 @@ mod tests {
         assert!(!tokens_fit(&p.text, &t));
         let mut t = p.tokens.clone();
         t.sentences[0].end += 1;
+        assert!(!tokens_fit(&p.text, &t));
+        // Words out of order (a phrase match would slice the text backwards).
+        let mut t = p.tokens.clone();
+        t.words.swap(0, 1);
         assert!(!tokens_fit(&p.text, &t));
         // A span that cuts a character in two.
         let q = prepare("café au lait", &[]);

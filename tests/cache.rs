@@ -68,14 +68,22 @@ terms = ["China"]
 
 /// Runs with `--timings` into `out` and returns the cache line of stderr.
 fn run(dir: &Path, out: &str, extra_args: &[&str]) -> String {
+    cache_lines(dir, out, extra_args)
+        .into_iter()
+        .next()
+        .unwrap_or_default()
+}
+
+/// Runs with `--timings` into `out` and returns every cache line of stderr.
+fn cache_lines(dir: &Path, out: &str, extra_args: &[&str]) -> Vec<String> {
     let mut args = vec!["run", "--quiet", "--timings", "--output", out];
     args.extend_from_slice(extra_args);
     let output = framescope(dir, &args);
     String::from_utf8_lossy(&output.stderr)
         .lines()
-        .find(|l| l.starts_with("cache:"))
-        .unwrap_or("")
-        .to_string()
+        .filter(|l| l.starts_with("cache:"))
+        .map(str::to_string)
+        .collect()
 }
 
 fn report(dir: &Path, out: &str) -> Vec<u8> {
@@ -166,10 +174,46 @@ fn an_edited_article_is_recounted_and_only_its_source_counts_again() {
 }
 
 #[test]
+fn files_unchanged_since_the_last_run_are_not_read_again() {
+    let dir = tempfile::tempdir().unwrap();
+    write_fixture(dir.path());
+    write_config(dir.path(), r#""trade""#, "");
+    // A file changed less than 2 s before it is examined is hashed again
+    // on the next run (its stamp could hide a second change): let them settle.
+    std::thread::sleep(std::time::Duration::from_millis(2100));
+    let hashed = |extra: &[&str]| cache_lines(dir.path(), "out", extra)[1].clone();
+    let line = |n: usize| {
+        format!("cache: {n} of 4 files read to hash them (the others' stamps were unchanged)")
+    };
+    assert_eq!(hashed(&[]), line(4));
+    write_config(dir.path(), r#""trade", "oil""#, "");
+    assert_eq!(hashed(&[]), line(0));
+    assert_eq!(report(dir.path(), "out"), cold_report(dir.path()));
+    // An appended sentence changes the size and the status-change time: that file is read.
+    let path = dir.path().join("input/b.txt");
+    let mut text = fs::read_to_string(&path).unwrap();
+    text.push_str("More oil.\n");
+    fs::write(&path, text).unwrap();
+    assert_eq!(hashed(&[]), line(1));
+    assert_eq!(report(dir.path(), "out"), cold_report(dir.path()));
+    // Hand count for b: trade, oil = 2.
+    assert_eq!(
+        source_field(
+            &json(dir.path(), "out"),
+            "b",
+            &["themes", "economy", "hits"]
+        ),
+        2
+    );
+}
+
+#[test]
 fn a_same_size_edit_with_its_old_modification_time_is_still_seen() {
     let dir = tempfile::tempdir().unwrap();
     write_fixture(dir.path());
     write_config(dir.path(), r#""trade", "gas""#, "");
+    // Settled files (see above), so that only the stamp can reveal the edit.
+    std::thread::sleep(std::time::Duration::from_millis(2100));
     run(dir.path(), "out", &[]);
     // Same length, other words, and the modification time set back: only
     // the file's content (or its status-change time, which no program can
@@ -186,8 +230,11 @@ fn a_same_size_edit_with_its_old_modification_time_is_still_seen() {
         .set_modified(modified)
         .unwrap();
     assert_eq!(
-        run(dir.path(), "out", &[]),
-        "cache: 3 of 4 documents and 2 of 3 sources' term counts reused"
+        cache_lines(dir.path(), "out", &[]),
+        [
+            "cache: 3 of 4 documents and 2 of 3 sources' term counts reused",
+            "cache: 1 of 4 files read to hash them (the others' stamps were unchanged)"
+        ]
     );
     assert_eq!(report(dir.path(), "out"), cold_report(dir.path()));
     // Hand count: Gas, trade, trade, gas.
@@ -288,12 +335,13 @@ fn an_unwritable_cache_is_a_warning_not_a_failure() {
     write_fixture(dir.path());
     write_config(dir.path(), r#""trade""#, "");
     fs::create_dir_all(dir.path().join("out")).unwrap();
-    // A file where the cache folder should be: no entry can be written.
+    // A file where the cache folder should be: no entry can be written
+    // (3 segments, 3 source counts, the file index).
     fs::write(dir.path().join("out/.cache"), "in the way").unwrap();
     let out = framescope(dir.path(), &["run", "--quiet", "--output", "out"]);
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(
-        stderr.contains("warning: cache: 6 entries could not be written"),
+        stderr.contains("warning: cache: 7 entries could not be written"),
         "{stderr}"
     );
     assert_eq!(

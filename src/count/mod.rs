@@ -707,7 +707,7 @@ impl Tally {
                 }
             }
         }
-        // Lists were visited in order, so each sentence's themes come out ascending.
+        // Sorting groups the hits by sentence, each sentence's themes ascending.
         themes_in_sentence.sort_unstable();
         for same in themes_in_sentence.chunk_by(|x, y| x.0 == y.0) {
             for (i, &(_, a)) in same.iter().enumerate() {
