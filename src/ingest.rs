@@ -92,9 +92,9 @@ pub fn discover(input: &Path, extensions: &[String]) -> Result<Corpus> {
         .map_or(0, |d| d.as_nanos() as i64);
     // Each top-level entry that can become a source, with the files it holds.
     let mut candidates: Vec<(String, bool, Vec<PathBuf>)> = Vec::new();
-    for path in sorted_entries(input)? {
+    for (path, kind) in sorted_entries(input)? {
         let name = file_name(&path);
-        if path.is_dir() {
+        if leads_to_folder(&path, kind) {
             let mut files = Vec::new();
             walk(&path, &mut BTreeSet::new(), &mut files)?;
             candidates.push((name, true, files));
@@ -172,15 +172,8 @@ fn walk(dir: &Path, visited: &mut BTreeSet<PathBuf>, files: &mut Vec<PathBuf>) -
         ))
         .into());
     }
-    for (path, kind) in sorted_entries_with_kind(dir)? {
-        // The entry's own type needs no system call; only a symbolic link
-        // has to be followed to learn whether it leads to a folder.
-        let is_dir = if kind.is_some_and(|k| k.is_symlink()) || kind.is_none() {
-            path.is_dir()
-        } else {
-            kind.is_some_and(|k| k.is_dir())
-        };
-        if is_dir {
+    for (path, kind) in sorted_entries(dir)? {
+        if leads_to_folder(&path, kind) {
             walk(&path, visited, files)?;
         } else {
             files.push(path);
@@ -189,17 +182,19 @@ fn walk(dir: &Path, visited: &mut BTreeSet<PathBuf>, files: &mut Vec<PathBuf>) -
     Ok(())
 }
 
-/// Entries of a folder, hidden ones left out, sorted by name.
-fn sorted_entries(dir: &Path) -> Result<Vec<PathBuf>> {
-    Ok(sorted_entries_with_kind(dir)?
-        .into_iter()
-        .map(|(path, _)| path)
-        .collect())
+/// Whether a folder entry is a folder, or a symbolic link to one. The
+/// entry's own type (from the listing) needs no system call; only a link, or
+/// a file system that does not say, is followed.
+fn leads_to_folder(path: &Path, kind: Option<fs::FileType>) -> bool {
+    match kind {
+        Some(k) if !k.is_symlink() => k.is_dir(),
+        _ => path.is_dir(),
+    }
 }
 
-/// Like [`sorted_entries`], with each entry's type as the folder listing
-/// gives it (`None` when the file system does not say).
-fn sorted_entries_with_kind(dir: &Path) -> Result<Vec<(PathBuf, Option<fs::FileType>)>> {
+/// Entries of a folder, hidden ones left out, sorted by name, each with its
+/// type as the folder listing gives it (`None` when the file system does not say).
+fn sorted_entries(dir: &Path) -> Result<Vec<(PathBuf, Option<fs::FileType>)>> {
     let read = fs::read_dir(dir)
         .map_err(|e| BadInput(format!("cannot read folder {}: {e}", dir.display())))?;
     let mut entries = Vec::new();
