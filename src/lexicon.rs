@@ -16,7 +16,9 @@
 //! surface form matches, and [`Lexicon::find_matches`] combines those per-word
 //! answers over a sentence.
 
-use crate::stem::{fold_apostrophes, solid, strip_possessive, Stemmer};
+use rustc_hash::FxHashMap;
+
+use crate::stem::{fold_apostrophes, form_of, solid, strip_possessive, Stemmer};
 
 /// Index of the anchor among the lists; themes follow from 1.
 pub const ANCHOR_LIST: usize = 0;
@@ -192,10 +194,60 @@ struct Phrase {
 /// Lexicon plus the precomputed phrase table; built once per run.
 #[derive(Debug)]
 pub struct Matcher<'a> {
-    lexicon: &'a Lexicon,
     stemmer: &'a Stemmer,
     phrases: Vec<Phrase>,
-    phrase_words: Vec<&'a WordPattern>,
+    /// (list, term) of every one-word term, by pattern.
+    single: PatternIndex<(u16, u16)>,
+    /// Index into the phrase-word table, by pattern.
+    phrase_words: PatternIndex<u32>,
+}
+
+/// Patterns, each with a value, filed so that a word finds the patterns it
+/// may match without trying them all: exact patterns (stems, capitals) by
+/// their text, prefix patterns in a list (there are few). A word is matched
+/// once per distinct spelling per tally, against every term of every list,
+/// so a linear scan made matching the largest cost of a re-run.
+#[derive(Debug)]
+struct PatternIndex<T> {
+    by_stem: FxHashMap<String, Vec<T>>,
+    by_caps: FxHashMap<String, Vec<T>>,
+    prefixes: Vec<(WordPattern, T)>,
+}
+
+impl<T: Copy + Ord> PatternIndex<T> {
+    fn new(patterns: impl IntoIterator<Item = (WordPattern, T)>) -> PatternIndex<T> {
+        let mut index = PatternIndex {
+            by_stem: FxHashMap::default(),
+            by_caps: FxHashMap::default(),
+            prefixes: Vec::new(),
+        };
+        for (pattern, value) in patterns {
+            match pattern {
+                WordPattern::Stem(s) => index.by_stem.entry(s).or_default().push(value),
+                WordPattern::Caps(c) => index.by_caps.entry(c).or_default().push(value),
+                p @ (WordPattern::Prefix(_) | WordPattern::CapsPrefix(_)) => {
+                    index.prefixes.push((p, value))
+                }
+            }
+        }
+        index
+    }
+
+    /// Appends the value of every pattern `w` matches (unsorted, maybe repeated).
+    fn find(&self, w: &WordView, out: &mut Vec<T>) {
+        if let Some(values) = self.by_stem.get(w.stem.as_str()) {
+            out.extend_from_slice(values);
+        }
+        if let Some(values) = self.by_caps.get(w.cased.as_str()) {
+            out.extend_from_slice(values);
+        }
+        out.extend(
+            self.prefixes
+                .iter()
+                .filter(|(p, _)| p.matches(w))
+                .map(|&(_, v)| v),
+        );
+    }
 }
 
 impl Lexicon {
@@ -236,11 +288,23 @@ impl Lexicon {
                 }
             }
         }
+        let single = (0..self.list_count()).flat_map(|list| {
+            let terms = self.list(list).terms.iter().enumerate();
+            terms.filter_map(move |(t, term)| match term.words.as_slice() {
+                [pattern] => Some((pattern.clone(), (list as u16, t as u16))),
+                _ => None,
+            })
+        });
         Matcher {
-            lexicon: self,
             stemmer,
             phrases,
-            phrase_words,
+            single: PatternIndex::new(single),
+            phrase_words: PatternIndex::new(
+                phrase_words
+                    .into_iter()
+                    .enumerate()
+                    .map(|(i, p)| (p.clone(), i as u32)),
+            ),
         }
     }
 }
@@ -249,31 +313,35 @@ impl Matcher<'_> {
     /// Which term words `surface` matches. `surface` is a word as the
     /// tokenizer cut it (apostrophes folded, case kept).
     pub fn match_word(&self, surface: &str) -> WordMatches {
-        let whole = WordView::new(surface, self.stemmer);
-        let parts: Vec<WordView> = if surface.contains('-') {
-            surface
-                .split('-')
-                .filter(|p| p.chars().any(char::is_alphanumeric))
-                .map(|p| WordView::new(p, self.stemmer))
-                .collect()
-        } else {
-            Vec::new()
+        let form = form_of(surface);
+        self.match_stemmed(surface, &form, &self.stemmer.stem(&form))
+    }
+
+    /// [`Matcher::match_word`] for a caller that has already computed the
+    /// word's form ([`form_of`]) and the stem of that form.
+    pub fn match_stemmed(&self, surface: &str, form: &str, stem: &str) -> WordMatches {
+        let whole = WordView {
+            cased: solid(strip_possessive(surface)),
+            lower: solid(form),
+            stem: stem.to_string(),
         };
         let mut out = WordMatches::default();
-        for list in 0..self.lexicon.list_count() {
-            for (t, term) in self.lexicon.list(list).terms.iter().enumerate() {
-                if let [pattern] = term.words.as_slice() {
-                    if pattern.matches(&whole) || parts.iter().any(|p| pattern.matches(p)) {
-                        out.single.push((list as u16, t as u16));
-                    }
-                }
+        self.single.find(&whole, &mut out.single);
+        if surface.contains('-') {
+            for part in surface
+                .split('-')
+                .filter(|p| p.chars().any(char::is_alphanumeric))
+            {
+                self.single
+                    .find(&WordView::new(part, self.stemmer), &mut out.single);
             }
         }
-        for (i, pattern) in self.phrase_words.iter().enumerate() {
-            if pattern.matches(&whole) {
-                out.phrase_words.push(i as u32);
-            }
-        }
+        // In list and term order, once each (a word and its parts may match the same term).
+        out.single.sort_unstable();
+        out.single.dedup();
+        self.phrase_words.find(&whole, &mut out.phrase_words);
+        out.phrase_words.sort_unstable();
+        out.phrase_words.dedup();
         out
     }
 
@@ -433,6 +501,80 @@ mod tests {
         let got = run(&lex, &s, "trading");
         assert_eq!(got[1], vec![(0, 1, 0)]);
         assert_eq!(got[2], vec![(0, 1, 0)]);
+    }
+
+    /// The pattern index finds exactly what trying every term in turn finds.
+    #[test]
+    fn indexed_matching_equals_trying_every_term() {
+        let s = Stemmer::english(&[]);
+        let lex = lexicon(
+            &[
+                (
+                    "a",
+                    &["trade", "trad*", "EU", "EU*", "Belt and Road", "road"],
+                ),
+                (
+                    "b",
+                    &["russia", "multi-vector*", "US", "secur*", "road map"],
+                ),
+            ],
+            &s,
+        );
+        let m = lex.matcher(&s);
+        let words = [
+            "trading",
+            "Trade",
+            "EU",
+            "EU's",
+            "eu",
+            "EUropean",
+            "Ukraine-Russia",
+            "Russia's",
+            "multivectorism",
+            "Multi-Vectorial",
+            "US",
+            "us",
+            "securities",
+            "Road",
+            "roads",
+            "map",
+            "belt",
+            "and",
+            "US-EU",
+            "trade-road",
+            "x",
+        ];
+        for word in words {
+            let got = m.match_word(word);
+            let whole = WordView::new(word, &s);
+            let parts: Vec<WordView> = word
+                .split('-')
+                .filter(|p| word.contains('-') && p.chars().any(char::is_alphanumeric))
+                .map(|p| WordView::new(p, &s))
+                .collect();
+            let mut single = Vec::new();
+            let mut phrase_words = Vec::new();
+            for list in 0..lex.list_count() {
+                for (t, term) in lex.list(list).terms.iter().enumerate() {
+                    match term.words.as_slice() {
+                        [p] if p.matches(&whole) || parts.iter().any(|v| p.matches(v)) => {
+                            single.push((list as u16, t as u16))
+                        }
+                        [_] => {}
+                        phrase => {
+                            for p in phrase {
+                                phrase_words.push(p.matches(&whole));
+                            }
+                        }
+                    }
+                }
+            }
+            let phrase_words: Vec<u32> = (0..phrase_words.len() as u32)
+                .filter(|&i| phrase_words[i as usize])
+                .collect();
+            assert_eq!(got.single, single, "{word}");
+            assert_eq!(got.phrase_words, phrase_words, "{word}");
+        }
     }
 
     #[test]

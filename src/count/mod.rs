@@ -107,11 +107,14 @@ impl Vocab {
         let form_text = form_of(surface);
         let stemmer = &analyzer.config.stemmer;
         let form = self.form_id(&form_text, |stems| stems.intern(&stemmer.stem(&form_text)));
+        let stem = self.form_stem[form as usize];
         let info = WordInfo {
             form,
-            stem: self.form_stem[form as usize],
+            stem,
             content: !stemmer.is_stopword(&form_text),
-            matches: analyzer.matcher.match_word(surface),
+            matches: analyzer
+                .matcher
+                .match_stemmed(surface, &form_text, self.stems.get(stem)),
         };
         let id = self.words.len() as u32;
         self.words.push(info);
