@@ -2,7 +2,7 @@
 //! lexicon, analysis or chart edit reuses instead of reading, normalising,
 //! tokenizing, stemming and counting again.
 //!
-//! Three kinds of entry, each named by its key (a 128-bit hash):
+//! Four kinds of entry, each named by its key (a 128-bit hash):
 //! - a **segment** entry: a run of consecutive documents of one source, each
 //!   prepared for counting (normalised text, words, sentences) with its
 //!   encoding, and one table of the distinct spellings of all its words, which
@@ -24,6 +24,12 @@
 //!   set it back), but file times have a coarse clock, so a file changed
 //!   within a tick of being examined could show the stamp it had before the
 //!   change; such rows are hashed again (git's "racily clean" rule).
+//!
+//! - a **chart** entry: the PNG of a chart, keyed by its SVG, the pixel scale
+//!   and a fingerprint of the rasteriser (its source and Cargo.lock). The SVG
+//!   is drawn on every run (it is cheap); rasterising it is most of the cost
+//!   of the charts, and after a lexicon edit most charts are unchanged. Only
+//!   the last run's charts are kept.
 //!
 //! The tokenizer settings key covers everything that changes those contents:
 //! the cache format version, framescope's version, a fingerprint of the source
@@ -55,6 +61,7 @@ const MAGIC: &[u8; 8] = b"FSCACHE\0";
 const KIND_SEGMENT: u8 = 3;
 const KIND_SOURCE: u8 = 2;
 const KIND_FILES: u8 = 4;
+const KIND_CHART: u8 = 5;
 /// A file whose stamp is this close to the time the stamps were taken (or
 /// later) is hashed again on the next run: file times tick coarsely (a few
 /// milliseconds; 2 s on FAT), so a change within the same tick keeps the stamp.
@@ -73,6 +80,14 @@ const CODE_FINGERPRINT: u64 = fnv1a(&[
     include_str!("count/mod.rs"),
     include_str!("count/pairs.rs"),
     include_str!("cache.rs"),
+]);
+
+/// The same for what turns a chart's SVG into its PNG: the rasteriser and
+/// the crates it uses (their versions are in Cargo.lock; the fonts are a crate).
+const CHART_FINGERPRINT: u64 = fnv1a(&[
+    include_str!("report/charts/render.rs"),
+    include_str!("report/charts/style.rs"),
+    include_str!("../Cargo.lock"),
 ]);
 
 const fn fnv1a(parts: &[&str]) -> u64 {
@@ -155,6 +170,7 @@ pub struct Cache {
     segments: PathBuf,
     sources: PathBuf,
     files: PathBuf,
+    charts: PathBuf,
     settings: Key,
 }
 
@@ -196,13 +212,14 @@ impl Cache {
             segments: root.join("segments"),
             sources: root.join("sources"),
             files: root.join("files"),
+            charts: root.join("charts"),
             settings: settings_key(config),
         }
     }
 
     /// The folders entries are written to (a killed run may leave temporary files there).
-    pub fn folders(&self) -> [&Path; 3] {
-        [&self.segments, &self.sources, &self.files]
+    pub fn folders(&self) -> [&Path; 4] {
+        [&self.segments, &self.sources, &self.files, &self.charts]
     }
 
     /// The folder holding the entries (for messages).
@@ -386,6 +403,51 @@ impl Cache {
         counts.is_consistent().then_some(counts)
     }
 
+    /// The key of a chart's PNG: its SVG and the pixel scale (the tokenizer
+    /// settings play no part, so a chart edit alone never misses).
+    pub fn chart_key(&self, svg: &str, scale: u32) -> Key {
+        let mut hasher = Xxh3::new();
+        hasher.update(b"chart");
+        hasher.update(&FORMAT_VERSION.to_le_bytes());
+        put_str_hash(&mut hasher, env!("CARGO_PKG_VERSION"));
+        hasher.update(&CHART_FINGERPRINT.to_le_bytes());
+        hasher.update(&scale.to_le_bytes());
+        put_str_hash(&mut hasher, svg);
+        Key(hasher.digest128())
+    }
+
+    /// A chart's PNG, if there is a valid entry for `key`.
+    pub fn load_chart(&self, key: Key) -> Option<Vec<u8>> {
+        let entry = read_entry(&self.charts.join(key.file_name()), KIND_CHART, key)?;
+        Some(entry.0[HEADER_LEN..].to_vec())
+    }
+
+    /// Stores a chart's PNG.
+    pub fn store_chart(&self, key: Key, png: &[u8]) -> std::io::Result<()> {
+        write_entry(&self.charts, KIND_CHART, key, png)
+    }
+
+    /// Deletes the chart entries other than `keep` (the current run's), so
+    /// that the folder holds one run's charts however often the lexicon is
+    /// edited. Only entry files are touched; a folder that cannot be listed
+    /// is left as it is.
+    pub fn keep_only_charts(&self, keep: &[Key]) -> std::io::Result<()> {
+        let keep: std::collections::HashSet<String> = keep.iter().map(|k| k.file_name()).collect();
+        let entries = match fs::read_dir(&self.charts) {
+            Ok(entries) => entries,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(()),
+            Err(e) => return Err(e),
+        };
+        for entry in entries {
+            let entry = entry?;
+            let name = entry.file_name().to_string_lossy().into_owned();
+            if is_entry_name(&name) && !keep.contains(&name) {
+                fs::remove_file(entry.path())?;
+            }
+        }
+        Ok(())
+    }
+
     /// Stores a source entry.
     pub fn store_source(&self, key: Key, counts: &SourceTextCounts) -> std::io::Result<()> {
         let mut payload = Vec::new();
@@ -420,6 +482,12 @@ fn settings_key(config: &Config) -> Key {
     put_str_hash(&mut hasher, &text);
     hasher.update(&(config.window as u64).to_le_bytes());
     Key(hasher.digest128())
+}
+
+/// Whether a file name is one [`Key::file_name`] makes.
+fn is_entry_name(name: &str) -> bool {
+    name.strip_suffix(".bin")
+        .is_some_and(|hex| hex.len() == 32 && hex.bytes().all(|b| b.is_ascii_hexdigit()))
 }
 
 fn put_str_hash(hasher: &mut Xxh3, s: &str) {

@@ -99,6 +99,10 @@ fn print_outcome(outcome: &RunOutcome, timings: bool) -> anyhow::Result<()> {
                 "cache: {} of {} files read to hash them (the others' stamps were unchanged)",
                 cache.files_hashed, cache.documents
             );
+            eprintln!(
+                "cache: {} of {} charts' images reused (the others were rasterised)",
+                cache.charts_reused, cache.charts
+            );
         }
     }
     let mut text = headline_table(&outcome.report);

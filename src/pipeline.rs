@@ -98,6 +98,10 @@ pub struct CacheUse {
     pub sources_reused: usize,
     /// Documents whose file was read to hash it (the others' keys came from the file index).
     pub files_hashed: usize,
+    /// Charts drawn (0 until the charts are rendered).
+    pub charts: usize,
+    /// Charts whose PNG came from the cache (the SVG is drawn every run).
+    pub charts_reused: usize,
 }
 
 /// Runs the whole job and writes the outputs.
@@ -118,7 +122,17 @@ pub fn run(config: &Config, options: &RunOptions) -> Result<RunOutcome> {
 
     let started = Instant::now();
     let spinner = spinner("charts", options.quiet);
-    let charts = report::charts::render_all(report, config.chart_scale)?;
+    let cache = (!options.no_cache).then(|| Cache::new(config));
+    let (charts, reused) = render_charts(
+        report,
+        config.chart_scale,
+        cache.as_ref(),
+        &mut outcome.warnings,
+    )?;
+    if let Some(cache_use) = outcome.cache.as_mut() {
+        cache_use.charts = charts.len();
+        cache_use.charts_reused = reused;
+    }
     let charts_dir = config.output_dir.join("charts");
     for chart in &charts {
         for (ext, bytes) in [("png", chart.png.as_slice()), ("svg", chart.svg.as_bytes())] {
@@ -133,6 +147,42 @@ pub fn run(config: &Config, options: &RunOptions) -> Result<RunOutcome> {
     spinner.finish_and_clear();
     outcome.timings.push(("charts+html", started.elapsed()));
     Ok(outcome)
+}
+
+/// Renders every chart, taking the PNGs of unchanged charts from the cache
+/// and storing the others; a cache that cannot be written costs a warning.
+/// Returns the charts and how many PNGs came from the cache.
+fn render_charts(
+    report: &Report,
+    scale: u32,
+    cache: Option<&Cache>,
+    warnings: &mut Vec<String>,
+) -> Result<(Vec<report::charts::RenderedChart>, usize)> {
+    let Some(cache) = cache else {
+        return Ok((report::charts::render_all(report, scale)?, 0));
+    };
+    let known = |svg: &str| cache.load_chart(cache.chart_key(svg, scale));
+    let charts = report::charts::render_all_reusing(report, scale, known)?;
+    let keys: Vec<Key> = charts
+        .iter()
+        .map(|(chart, _)| cache.chart_key(&chart.svg, scale))
+        .collect();
+    let mut errors: Vec<std::io::Error> = charts
+        .iter()
+        .zip(&keys)
+        .filter(|((_, rasterised), _)| *rasterised)
+        .filter_map(|((chart, _), &key)| cache.store_chart(key, &chart.png).err())
+        .collect();
+    errors.extend(cache.keep_only_charts(&keys).err());
+    if let Some(first) = errors.first() {
+        warnings.push(format!(
+            "cache: {} chart entries could not be written or removed in {} (the next run will draw them again): {first}",
+            errors.len(),
+            cache.root().display()
+        ));
+    }
+    let reused = charts.iter().filter(|(_, rasterised)| !rasterised).count();
+    Ok((charts.into_iter().map(|(chart, _)| chart).collect(), reused))
 }
 
 /// Counts and analyses the input; writes nothing.
@@ -447,6 +497,8 @@ fn count_corpus(
             sources: corpus.sources.len(),
             sources_reused: cached.iter().filter(|c| c.is_some()).count(),
             files_hashed,
+            charts: 0,
+            charts_reused: 0,
         }
     });
     (partial, cache)

@@ -107,6 +107,28 @@ fn source_field(report: &serde_json::Value, id: &str, path: &[&str]) -> u64 {
         .unwrap_or_else(|| panic!("{id}: {path:?} is a number"))
 }
 
+/// Every chart file of a run's output (name, bytes), sorted by name.
+fn charts(dir: &Path, out: &str) -> Vec<(String, Vec<u8>)> {
+    let mut charts: Vec<(String, Vec<u8>)> = fs::read_dir(dir.join(out).join("charts"))
+        .unwrap()
+        .map(|e| {
+            let path = e.unwrap().path();
+            let name = path.file_name().unwrap().to_string_lossy().into_owned();
+            (name, fs::read(&path).unwrap())
+        })
+        .collect();
+    charts.sort();
+    charts
+}
+
+/// The PNG charts of a run's output.
+fn png_count(dir: &Path, out: &str) -> usize {
+    charts(dir, out)
+        .iter()
+        .filter(|(name, _)| name.ends_with(".png"))
+        .count()
+}
+
 /// The report of a run that neither reads nor writes the cache.
 fn cold_report(dir: &Path) -> Vec<u8> {
     let cold = run(dir, "cold", &["--no-cache"]);
@@ -134,6 +156,7 @@ fn rerun_after_a_lexicon_edit_reuses_everything_and_equals_a_cold_run() {
         "cache: 4 of 4 documents and 3 of 3 sources' term counts reused"
     );
     assert_eq!(report(dir.path(), "out"), cold_report(dir.path()));
+    assert_eq!(charts(dir.path(), "out"), charts(dir.path(), "cold"));
     // Hand counts with the new list (trade, oil, pipeline*):
     // a: Trade (one) + Pipelines, oil (two) = 3; b: trade = 1; c: Oil, trade, trade, oil = 4.
     let r = json(dir.path(), "out");
@@ -148,6 +171,46 @@ fn rerun_after_a_lexicon_edit_reuses_everything_and_equals_a_cold_run() {
     for (id, words) in [("a", 16), ("b", 9), ("c", 6)] {
         assert_eq!(source_field(&r, id, &["words"]), words, "{id}");
     }
+}
+
+/// A chart's PNG is taken from the cache when its SVG is unchanged: after a
+/// lexicon edit the charts that do not show themes are reused, the others
+/// drawn again; every PNG equals a cold run's; only the last run's chart
+/// entries are kept.
+#[test]
+fn unchanged_charts_are_not_rasterised_again() {
+    let dir = tempfile::tempdir().unwrap();
+    write_fixture(dir.path());
+    write_config(dir.path(), r#""trade""#, "");
+    let lines = cache_lines(dir.path(), "out", &[]);
+    let n = png_count(dir.path(), "out");
+    assert!(n >= 10, "the fixture draws every chart kind ({n})");
+    assert_eq!(
+        lines[2],
+        format!("cache: 0 of {n} charts' images reused (the others were rasterised)")
+    );
+    let lines = cache_lines(dir.path(), "out", &[]);
+    assert_eq!(
+        lines[2],
+        format!("cache: {n} of {n} charts' images reused (the others were rasterised)")
+    );
+
+    write_config(dir.path(), r#""trade", "oil", "pipeline*""#, "");
+    let lines = cache_lines(dir.path(), "out", &[]);
+    let reused: usize = lines[2]
+        .strip_prefix("cache: ")
+        .and_then(|l| l.split(' ').next())
+        .and_then(|k| k.parse().ok())
+        .unwrap();
+    // The term list and the keyness of terms do not depend on the themes;
+    // the theme chart does.
+    assert!(reused > 0 && reused < n, "{}", lines[2]);
+    cold_report(dir.path());
+    assert_eq!(charts(dir.path(), "out"), charts(dir.path(), "cold"));
+    let entries = fs::read_dir(dir.path().join("out/.cache/v3/charts"))
+        .unwrap()
+        .count();
+    assert_eq!(entries, n, "one entry per chart of the last run");
 }
 
 #[test]
@@ -230,7 +293,7 @@ fn a_same_size_edit_with_its_old_modification_time_is_still_seen() {
         .set_modified(modified)
         .unwrap();
     assert_eq!(
-        cache_lines(dir.path(), "out", &[]),
+        cache_lines(dir.path(), "out", &[])[..2],
         [
             "cache: 3 of 4 documents and 2 of 3 sources' term counts reused",
             "cache: 1 of 4 files read to hash them (the others' stamps were unchanged)"
@@ -298,10 +361,11 @@ fn damaged_cache_entries_are_rebuilt_never_trusted() {
     write_config(dir.path(), r#""trade""#, "");
     run(dir.path(), "out", &[]);
     let entries = files_under(&dir.path().join("out/.cache"));
+    let charts_drawn = png_count(dir.path(), "out");
     assert_eq!(
         entries.len(),
-        3 + 3 + 1,
-        "a segment entry per source (each has fewer than 256 articles), a counts entry, and the file index"
+        3 + 3 + 1 + charts_drawn,
+        "a segment entry per source (each has fewer than 256 articles), a counts entry, the file index, and one per chart"
     );
     // Damage every entry differently: truncate, flip a byte, empty, garbage.
     for (k, path) in entries.iter().enumerate() {
@@ -317,11 +381,17 @@ fn damaged_cache_entries_are_rebuilt_never_trusted() {
         }
         fs::write(path, bytes).unwrap();
     }
+    let lines = cache_lines(dir.path(), "out", &[]);
     assert_eq!(
-        run(dir.path(), "out", &[]),
+        lines[0],
         "cache: 0 of 4 documents and 0 of 3 sources' term counts reused"
     );
+    assert_eq!(
+        lines[2],
+        format!("cache: 0 of {charts_drawn} charts' images reused (the others were rasterised)")
+    );
     assert_eq!(report(dir.path(), "out"), cold_report(dir.path()));
+    assert_eq!(charts(dir.path(), "out"), charts(dir.path(), "cold"));
     // The damaged entries were replaced by good ones.
     assert_eq!(
         run(dir.path(), "out", &[]),
