@@ -54,9 +54,6 @@ const LARGE_DOCUMENT_BYTES: u64 = 16 << 20;
 /// Block size for large documents.
 const BLOCK_BYTES: usize = 4 << 20;
 
-/// Document chunks per worker thread in the counting stage.
-const CHUNKS_PER_THREAD: usize = 4;
-
 /// Per-worker result of the counting stage.
 #[derive(Default)]
 struct Partial {
@@ -446,16 +443,23 @@ fn count_corpus(
 
     let bar = progress_bar(documents_found as u64, "counting", options.quiet);
     // Each tally memoises every distinct word it meets (stem, stopword,
-    // lexicon matches) and merging tallies re-maps their vocabularies, so a
-    // few large chunks per thread beat rayon's fine-grained splitting; several
-    // chunks per thread still balance uneven document sizes.
-    let chunks = rayon::current_num_threads() * CHUNKS_PER_THREAD;
-    let chunk_len = segments.len().div_ceil(chunks).max(1);
-    let mut partial = segments
-        .par_chunks(chunk_len)
-        .map(|chunk| {
+    // lexicon matches) and merging tallies re-maps their vocabularies, so
+    // there is one tally per worker thread: each worker takes the next
+    // segment from a shared counter until none is left, which balances
+    // uneven segments without more tallies. Which worker counts which
+    // segment varies from run to run; merged tallies do not depend on it
+    // (ids are local, and every result leaves sorted by its text).
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let workers = rayon::current_num_threads().min(segments.len()).max(1);
+    let mut partial = (0..workers)
+        .into_par_iter()
+        .map(|_| {
             let mut partial = Partial::default();
-            for segment in chunk {
+            loop {
+                let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                let Some(segment) = segments.get(i) else {
+                    break;
+                };
                 let id = &corpus.sources[segment.source].id;
                 count_segment(&analyzer, cache.as_ref(), &mut partial, id, segment, &bar);
             }
@@ -464,6 +468,8 @@ fn count_corpus(
         })
         .reduce(Partial::default, Partial::merge);
     partial.tally.flush_pairs();
+    // Whichever worker met an error first, the warning quotes the same one.
+    partial.cache_errors.sort();
     bar.finish_and_clear();
 
     partial.cache_errors.extend(index_error);

@@ -86,14 +86,20 @@ fn scored(
         pairs: best
             .into_iter()
             .map(|c| {
-                let b = tally.stem_text(c.b);
+                // `a` is the alphabetically first stem, whatever the ids say.
+                let (a, b, count_a, count_b) = if tally.stem_text(c.a) <= tally.stem_text(c.b) {
+                    (c.a, c.b, c.count_a, c.count_b)
+                } else {
+                    (c.b, c.a, c.count_b, c.count_a)
+                };
+                let b = tally.stem_text(b);
                 score(
-                    tally.stem_text(c.a).to_string(),
+                    tally.stem_text(a).to_string(),
                     b.to_string(),
                     form_of(table, b),
                     c.count,
-                    c.count_a,
-                    c.count_b,
+                    count_a,
+                    count_b,
                     total,
                 )
             })
@@ -194,7 +200,7 @@ fn score(
     }
 }
 
-/// Best first: log-Dice desc, count desc, then stems a, b alphabetically (a
+/// Best first: log-Dice desc, count desc, then the two stems alphabetically (a
 /// total order, so the selection is deterministic). Only `top` survive.
 fn best(tally: &Tally, mut candidates: Vec<Candidate>, top: usize) -> Vec<Candidate> {
     let text = |id: u32| {
@@ -204,12 +210,21 @@ fn best(tally: &Tally, mut candidates: Vec<Candidate>, top: usize) -> Vec<Candid
             tally.stem_text(id)
         }
     };
+    // A pair's stems in alphabetical order: which one is `a` follows the
+    // ids, and ids follow the order in which the tallies met the words.
+    let texts = |c: &Candidate| {
+        let (a, b) = (text(c.a), text(c.b));
+        if a <= b {
+            (a, b)
+        } else {
+            (b, a)
+        }
+    };
     let order = |x: &Candidate, y: &Candidate| -> Ordering {
         y.log_dice
             .total_cmp(&x.log_dice)
             .then_with(|| y.count.cmp(&x.count))
-            .then_with(|| text(x.a).cmp(text(y.a)))
-            .then_with(|| text(x.b).cmp(text(y.b)))
+            .then_with(|| texts(x).cmp(&texts(y)))
     };
     if top == 0 {
         return Vec::new();
@@ -280,6 +295,7 @@ mod tests {
             .into_iter()
             .map(|c| {
                 let (a, b) = (tally.stem_text(c.a), tally.stem_text(c.b));
+                let (a, b) = if a <= b { (a, b) } else { (b, a) };
                 (a.to_string(), b.to_string(), c.count)
             })
             .collect();
@@ -289,6 +305,37 @@ mod tests {
             .map(|p| (p.a.clone(), p.b.clone(), p.count))
             .collect();
         assert_eq!(got, expected);
+    }
+
+    /// Which stem of a pair is `a` must not follow the order in which the
+    /// tally met the words (that order depends on the thread count): the
+    /// same counts, met in opposite orders, give the same list, each pair
+    /// alphabetical with its own marginals.
+    #[test]
+    fn pairs_are_alphabetical_whatever_order_the_words_came_in() {
+        // zulu-yankee twice, yankee-xray once (window 5: one sentence, all pairs).
+        let lists = [
+            "Zulu yankee. Zulu yankee. Xray yankee.",
+            "Xray yankee. Yankee zulu. Yankee zulu.",
+        ]
+        .map(|text| {
+            let (tally, table) = tally_of(text);
+            let out = collocations(&tally, &table, &["s".to_string()], 1, 10);
+            out[0]
+                .pairs
+                .iter()
+                .map(|p| (p.a.clone(), p.b.clone(), p.count, p.count_a, p.count_b))
+                .collect::<Vec<_>>()
+        });
+        assert_eq!(lists[0], lists[1]);
+        // Marginals: xray 1, yankee 3, zulu 2; log-Dice ranks yankee-zulu first.
+        assert_eq!(
+            lists[0],
+            [
+                ("yanke".to_string(), "zulu".to_string(), 2, 3, 2),
+                ("xray".to_string(), "yanke".to_string(), 1, 1, 3),
+            ]
+        );
     }
 
     /// Four words in one sentence, inside the window: each of the 6 pairs once,
