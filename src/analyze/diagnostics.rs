@@ -253,14 +253,17 @@ fn theme_suggestions(
     let all: Vec<usize> = (0..ids.len()).collect();
     // Two passes over the pair table, collecting nothing per pair.
     // Which lists cover each stem, decided once per stem on its usual form.
-    let mut coverage: FxHashMap<u32, Vec<u16>> = FxHashMap::default();
+    // Stem ids are dense, so a vector indexed by id (a hash map cost two
+    // lookups per pair in each pass, millions of pairs on a large corpus).
+    let mut coverage: Vec<Option<Vec<u16>>> = vec![None; tally.stem_count()];
     tally.for_each_collocation(&all, min_count, |p| {
         for id in [p.a, p.b] {
-            coverage
-                .entry(id)
-                .or_insert_with(|| covering_lists(matcher, &form_of(table, tally.stem_text(id))));
+            coverage[id as usize].get_or_insert_with(|| {
+                covering_lists(matcher, &form_of(table, tally.stem_text(id)))
+            });
         }
     });
+    let covers = |id: u32| coverage[id as usize].as_deref().unwrap_or(&[]);
     // Per theme: stem id -> (best log-Dice, its count).
     let mut per_theme: Vec<FxHashMap<u32, (f64, u64)>> =
         vec![FxHashMap::default(); config.lexicon.themes.len()];
@@ -270,11 +273,11 @@ fn theme_suggestions(
             (p.b, p.count_b, p.a, p.count_a),
         ];
         for (covered, covered_count, other, other_count) in sides {
-            if !coverage[&other].is_empty() {
+            if !covers(other).is_empty() {
                 continue;
             }
             let dice = stats::log_dice(p.count, covered_count, other_count);
-            for &list in coverage[&covered]
+            for &list in covers(covered)
                 .iter()
                 .filter(|&&l| l as usize != ANCHOR_LIST)
             {
@@ -294,26 +297,30 @@ fn theme_suggestions(
         .into_iter()
         .enumerate()
         .flat_map(|(t, found)| {
-            let mut list: Vec<Suggestion> = found
+            // Ranked as (stem text, log-Dice, count) first, and only the
+            // few that are kept become strings: a theme can have tens of
+            // thousands of candidates.
+            let mut ranked: Vec<(&str, f64, u64)> = found
                 .into_iter()
-                .map(|(id, (log_dice, count))| {
-                    let stem = tally.stem_text(id);
-                    Suggestion {
-                        list: config.lexicon.themes[t].id.clone(),
-                        stem: stem.to_string(),
-                        form: form_of(table, stem),
-                        count,
-                        log_dice,
-                    }
-                })
+                .map(|(id, (log_dice, count))| (tally.stem_text(id), log_dice, count))
                 .collect();
-            list.sort_by(|a, b| {
-                b.log_dice
-                    .total_cmp(&a.log_dice)
-                    .then_with(|| a.stem.cmp(&b.stem))
-            });
-            list.truncate(SUGGESTIONS_PER_THEME);
-            list
+            let order =
+                |a: &(&str, f64, u64), b: &(&str, f64, u64)| b.1.total_cmp(&a.1).then(a.0.cmp(b.0));
+            if ranked.len() > SUGGESTIONS_PER_THEME {
+                ranked.select_nth_unstable_by(SUGGESTIONS_PER_THEME - 1, order);
+                ranked.truncate(SUGGESTIONS_PER_THEME);
+            }
+            ranked.sort_by(order);
+            ranked
+                .into_iter()
+                .map(|(stem, log_dice, count)| Suggestion {
+                    list: config.lexicon.themes[t].id.clone(),
+                    stem: stem.to_string(),
+                    form: form_of(table, stem),
+                    count,
+                    log_dice,
+                })
+                .collect::<Vec<_>>()
         })
         .collect()
 }

@@ -32,32 +32,46 @@ pub fn keyness(
         .map(|(s, source)| {
             let total_source = source_totals.get(s).copied().unwrap_or(0);
             let total_rest = corpus_total - total_source;
-            let mut over = Vec::new();
-            let mut under = Vec::new();
+            // Every term is ranked on its G² alone; only the `top` each way
+            // get a full row (p-value, log-odds, strings).
+            let mut over: Vec<(f64, usize)> = Vec::new();
+            let mut under: Vec<(f64, usize)> = Vec::new();
             if total_rest > 0 {
                 for (i, &all) in corpus_counts.iter().enumerate() {
                     if all < min_count {
                         continue;
                     }
                     let count_source = table.counts[s][i];
-                    let row = key_row(
-                        &table.stems[i],
-                        &table.forms[i],
+                    let (g2, signed) = stats::signed_g2(
                         count_source,
-                        all - count_source,
                         total_source,
+                        all - count_source,
                         total_rest,
-                        corpus_total,
                     );
-                    if row.direction == "over" {
-                        over.push(row);
-                    } else if row.direction == "under" {
-                        under.push(row);
+                    if signed > 0.0 {
+                        over.push((g2, i));
+                    } else if signed < 0.0 {
+                        under.push((g2, i));
                     }
                 }
             }
-            let mut terms = strongest(over, top);
-            terms.extend(strongest(under, top));
+            let row = |i: usize| {
+                let count_source = table.counts[s][i];
+                key_row(
+                    &table.stems[i],
+                    &table.forms[i],
+                    count_source,
+                    corpus_counts[i] - count_source,
+                    total_source,
+                    total_rest,
+                    corpus_total,
+                )
+            };
+            let mut terms: Vec<KeyRow> = strongest(over, &table.stems, top)
+                .into_iter()
+                .map(row)
+                .collect();
+            terms.extend(strongest(under, &table.stems, top).into_iter().map(row));
             let words_rest = words_total - source.words;
             let themes = if words_rest > 0 {
                 lexicon
@@ -90,11 +104,22 @@ pub fn keyness(
         .collect()
 }
 
-/// The `top` rows with the largest G² (ties: item ascending).
-fn strongest(mut rows: Vec<KeyRow>, top: usize) -> Vec<KeyRow> {
-    rows.sort_by(|a, b| b.g2.total_cmp(&a.g2).then_with(|| a.item.cmp(&b.item)));
-    rows.truncate(top);
-    rows
+/// Of (G², stem index) pairs, the indices of the `top` with the largest G²
+/// (ties: stem ascending), best first.
+fn strongest(mut ranked: Vec<(f64, usize)>, stems: &[String], top: usize) -> Vec<usize> {
+    let order = |a: &(f64, usize), b: &(f64, usize)| {
+        b.0.total_cmp(&a.0)
+            .then_with(|| stems[a.1].cmp(&stems[b.1]))
+    };
+    if top == 0 {
+        return Vec::new();
+    }
+    if ranked.len() > top {
+        ranked.select_nth_unstable_by(top - 1, order);
+        ranked.truncate(top);
+    }
+    ranked.sort_by(order);
+    ranked.into_iter().map(|(_, i)| i).collect()
 }
 
 /// One test. The informative prior of the log-odds uses the corpus counts
@@ -172,6 +197,66 @@ mod tests {
         // a=10 b=5, totals 100 and 200: item row 15, E = 15*100/300 = 5 and 15*200/300 = 10.
         assert!((smallest_expected(10, 5, 100, 200) - 5.0).abs() < 1e-12);
         assert_eq!(smallest_expected(0, 0, 0, 0), 0.0);
+    }
+
+    /// Ranking terms on G² before building rows keeps exactly the rows
+    /// that building every row and sorting them keeps (ties on G² go to the
+    /// alphabetically first stem; `min_count` drops rare stems first).
+    #[test]
+    fn top_rows_equal_ranking_every_row() {
+        let stems: Vec<String> = (b'a'..=b'l').map(|c| format!("{}x", c as char)).collect();
+        // Source 0 and source 1; "dx" and "ex" have equal counts (a G² tie among the
+        // strongest), "lx" is rare.
+        let counts = vec![
+            vec![9, 1, 5, 20, 20, 0, 3, 12, 2, 8, 4, 1],
+            vec![1, 9, 5, 0, 0, 6, 3, 1, 10, 8, 0, 0],
+        ];
+        let table = StemTable {
+            forms: stems.clone(),
+            stems: stems.clone(),
+            counts: counts.clone(),
+        };
+        let lexicon = Lexicon {
+            anchor_label: "a".into(),
+            anchor: Default::default(),
+            themes: Vec::new(),
+        };
+        let sources = crate::report::charts::fixtures::report(2, 0, false).sources;
+        let (min_count, top) = (2, 3);
+        let got = keyness(&lexicon, &sources, &table, min_count, top);
+        let totals: Vec<u64> = counts.iter().map(|r| r.iter().sum()).collect();
+        let total = totals[0] + totals[1];
+        for s in 0..2 {
+            let mut rows: Vec<KeyRow> = (0..stems.len())
+                .filter(|&i| counts[0][i] + counts[1][i] >= min_count)
+                .map(|i| {
+                    let rest = counts[1 - s][i];
+                    key_row(
+                        &stems[i],
+                        &stems[i],
+                        counts[s][i],
+                        rest,
+                        totals[s],
+                        total - totals[s],
+                        total,
+                    )
+                })
+                .collect();
+            rows.sort_by(|a, b| b.g2.total_cmp(&a.g2).then_with(|| a.item.cmp(&b.item)));
+            let mut expected: Vec<KeyRow> = rows
+                .iter()
+                .filter(|r| r.direction == "over")
+                .take(top)
+                .cloned()
+                .collect();
+            expected.extend(
+                rows.iter()
+                    .filter(|r| r.direction == "under")
+                    .take(top)
+                    .cloned(),
+            );
+            assert_eq!(got[s].terms, expected, "source {s}");
+        }
     }
 
     #[test]

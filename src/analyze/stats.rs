@@ -115,20 +115,7 @@ fn fraction(count: u64, total: u64) -> (u128, u128) {
 /// count_target`, `d = total_ref − count_ref` (see [`g2_2x2`]). The sign is
 /// decided on exact integer cross-products, so a tie is a tie.
 pub fn keyness(count_target: u64, total_target: u64, count_ref: u64, total_ref: u64) -> Keyness {
-    let g2 = g2_2x2(
-        count_target,
-        count_ref,
-        total_target.saturating_sub(count_target),
-        total_ref.saturating_sub(count_ref),
-    );
-    let (tn, td) = fraction(count_target, total_target);
-    let (rn, rd) = fraction(count_ref, total_ref);
-    // Both sides are below 2^128: each factor is below 2^64.
-    let signed_g2 = match (tn * rd).cmp(&(rn * td)) {
-        Ordering::Greater => g2,
-        Ordering::Less => finite(-g2),
-        Ordering::Equal => 0.0,
-    };
+    let (g2, signed_g2) = signed_g2(count_target, total_target, count_ref, total_ref);
     let freq = |count: u64, total: u64| {
         if total == 0 {
             0.0
@@ -144,6 +131,31 @@ pub fn keyness(count_target: u64, total_target: u64, count_ref: u64, total_ref: 
         target_freq: freq(count_target, total_target),
         reference_freq: freq(count_ref, total_ref),
     }
+}
+
+/// The first part of [`keyness`], for a caller that ranks many items
+/// before it needs the rest: (G², G² signed by the direction).
+pub fn signed_g2(
+    count_target: u64,
+    total_target: u64,
+    count_ref: u64,
+    total_ref: u64,
+) -> (f64, f64) {
+    let g2 = g2_2x2(
+        count_target,
+        count_ref,
+        total_target.saturating_sub(count_target),
+        total_ref.saturating_sub(count_ref),
+    );
+    let (tn, td) = fraction(count_target, total_target);
+    let (rn, rd) = fraction(count_ref, total_ref);
+    // Both sides are below 2^128: each factor is below 2^64.
+    let signed_g2 = match (tn * rd).cmp(&(rn * td)) {
+        Ordering::Greater => g2,
+        Ordering::Less => finite(-g2),
+        Ordering::Equal => 0.0,
+    };
+    (g2, signed_g2)
 }
 
 /// Upper-tail p-value of the χ² distribution with 1 degree of freedom:

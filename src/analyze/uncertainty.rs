@@ -109,26 +109,35 @@ fn resample(units: &Units, themes: usize, replicates: usize, seed: u64) -> Repli
         hits: vec![Vec::with_capacity(replicates); themes],
     };
     let n = units.words.len();
-    // The units' hits as one dense row-major matrix (unit k owns
-    // dense[k * themes..(k + 1) * themes]): a draw adds one contiguous row,
-    // which the compiler vectorises, instead of scattering sparse entries.
-    // At most MAX_UNITS rows, so the matrix stays small.
-    let mut dense = vec![0u64; n * themes];
-    for (k, hits) in units.hits.iter().enumerate() {
-        for &(t, h) in hits {
-            dense[k * themes + t as usize] += h;
-        }
+    // The units' hits in one flat list (unit k owns hits[starts[k]..starts[k + 1]]).
+    let mut starts = Vec::with_capacity(n + 1);
+    let mut hits: Vec<(usize, u64)> = Vec::new();
+    for unit in &units.hits {
+        starts.push(hits.len());
+        hits.extend(unit.iter().map(|&(t, h)| (t as usize, h)));
     }
+    starts.push(hits.len());
+    // A replicate first counts how often each unit is drawn, then adds each
+    // drawn unit once, times its count: the same draws and the same integer
+    // sums as adding unit by unit, but the random accesses go to a small
+    // array of counts and the sums run once over the units in order.
+    let mut drawn = vec![0u64; n];
     let mut sums = vec![0u64; themes];
     for _ in 0..replicates {
+        drawn.iter_mut().for_each(|x| *x = 0);
+        for _ in 0..n {
+            if let Some(times) = drawn.get_mut(rng.below(n)) {
+                *times += 1;
+            }
+        }
         sums.iter_mut().for_each(|x| *x = 0);
         let mut words = 0u64;
-        for _ in 0..n {
-            let k = rng.below(n);
-            words += units.words[k];
-            let row = &dense[k * themes..(k + 1) * themes];
-            for (sum, &h) in sums.iter_mut().zip(row) {
-                *sum += h;
+        // No test for units not drawn (a third of them): adding zero is
+        // cheaper than a branch that cannot be predicted.
+        for ((&times, &w), span) in drawn.iter().zip(&units.words).zip(starts.windows(2)) {
+            words += times * w;
+            for &(t, h) in &hits[span[0]..span[1]] {
+                sums[t] += times * h;
             }
         }
         out.words.push(words);
@@ -264,6 +273,41 @@ mod tests {
             hits,
             sentence_words: Vec::new(),
             sentence_hits: Vec::new(),
+        }
+    }
+
+    /// A replicate is `n` draws with replacement, summed: the same as adding
+    /// each drawn unit in turn, which is what this checks against, for
+    /// units with several themes, units without hits and a repeated seed.
+    #[test]
+    fn resampling_equals_adding_each_draw_in_turn() {
+        let units = Units {
+            words: (0..50).map(|k| 10 + k * 7 % 13).collect(),
+            hits: (0..50u64)
+                .map(|k| match k % 4 {
+                    0 => Vec::new(),
+                    1 => vec![(0, k)],
+                    2 => vec![(2, 1), (0, 3)],
+                    _ => vec![(1, k * k), (2, 2)],
+                })
+                .collect(),
+        };
+        let (themes, replicates, seed) = (3, 40, 11);
+        let got = resample(&units, themes, replicates, seed);
+        let mut rng = SplitMix64::new(seed);
+        for r in 0..replicates {
+            let (mut words, mut sums) = (0, vec![0u64; themes]);
+            for _ in 0..units.words.len() {
+                let k = rng.below(units.words.len());
+                words += units.words[k];
+                for &(t, h) in &units.hits[k] {
+                    sums[t as usize] += h;
+                }
+            }
+            assert_eq!(got.words[r], words, "replicate {r}");
+            for (t, &sum) in sums.iter().enumerate() {
+                assert_eq!(got.hits[t][r], sum, "replicate {r}, theme {t}");
+            }
         }
     }
 

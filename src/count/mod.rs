@@ -913,6 +913,11 @@ impl Tally {
         })
     }
 
+    /// Number of stems: ids run from 0 to this, exclusive.
+    pub fn stem_count(&self) -> usize {
+        self.vocab.stems.strings.len()
+    }
+
     /// The text of a stem id from this tally.
     pub fn stem_text(&self, id: u32) -> &str {
         self.stem(id)
