@@ -108,42 +108,83 @@ pub fn run(config: &Config, options: &RunOptions) -> Result<RunOutcome> {
     prepare_output(config)?;
     let mut outcome = analyse(config, options)?;
     let report = &outcome.report;
-
-    let started = Instant::now();
-    let json_path = config.output_dir.join("report.json");
-    report::write::atomic_write(&json_path, report::json::to_json(report)?.as_bytes())?;
-    outcome.written.push(json_path);
-    let tables = report::tables::write_all(report, &config.output_dir.join("tables"))?;
-    outcome.written.extend(tables);
-    outcome.timings.push(("write json+csv", started.elapsed()));
-
-    let started = Instant::now();
-    let spinner = spinner("charts", options.quiet);
     let cache = (!options.no_cache).then(|| Cache::new(config));
-    let (charts, reused) = render_charts(
-        report,
-        config.chart_scale,
-        cache.as_ref(),
-        &mut outcome.warnings,
-    )?;
+    let spinner = spinner("writing", options.quiet);
+    // report.json and the tables, and the charts: independent, so side by side.
+    let (data, charts) = thread_pool(options)?.install(|| {
+        rayon::join(
+            || -> Result<(Vec<PathBuf>, Duration)> {
+                let started = Instant::now();
+                let json_path = config.output_dir.join("report.json");
+                let json = report::json::to_json(report)?;
+                report::write::atomic_write(&json_path, json.as_bytes())?;
+                let mut written = vec![json_path];
+                written.extend(report::tables::write_all(
+                    report,
+                    &config.output_dir.join("tables"),
+                )?);
+                Ok((written, started.elapsed()))
+            },
+            || write_charts(config, report, cache.as_ref()),
+        )
+    });
+    spinner.finish_and_clear();
+    let (data_written, data_took) = data?;
+    let charts = charts?;
+    outcome.written.extend(data_written);
+    outcome.written.extend(charts.written);
+    outcome.warnings.extend(charts.warnings);
     if let Some(cache_use) = outcome.cache.as_mut() {
-        cache_use.charts = charts.len();
-        cache_use.charts_reused = reused;
+        cache_use.charts = charts.drawn;
+        cache_use.charts_reused = charts.reused;
     }
+    outcome.timings.push(("write json+csv", data_took));
+    outcome.timings.push(("charts+html", charts.took));
+    Ok(outcome)
+}
+
+/// What [`write_charts`] did.
+struct ChartsWritten {
+    written: Vec<PathBuf>,
+    warnings: Vec<String>,
+    /// Charts drawn, and of these, PNGs taken from the cache.
+    drawn: usize,
+    reused: usize,
+    took: Duration,
+}
+
+/// Renders the charts and writes them and index.html.
+fn write_charts(config: &Config, report: &Report, cache: Option<&Cache>) -> Result<ChartsWritten> {
+    let started = Instant::now();
+    let mut warnings = Vec::new();
+    let (charts, reused) = render_charts(report, config.chart_scale, cache, &mut warnings)?;
     let charts_dir = config.output_dir.join("charts");
+    let mut written = Vec::with_capacity(charts.len() * 2 + 1);
     for chart in &charts {
         for (ext, bytes) in [("png", chart.png.as_slice()), ("svg", chart.svg.as_bytes())] {
             let path = charts_dir.join(format!("{}.{ext}", chart.name));
             report::write::atomic_write(&path, bytes)?;
-            outcome.written.push(path);
+            written.push(path);
         }
     }
     let html_path = config.output_dir.join("index.html");
     report::write::atomic_write(&html_path, report::html::render(report, &charts).as_bytes())?;
-    outcome.written.push(html_path);
-    spinner.finish_and_clear();
-    outcome.timings.push(("charts+html", started.elapsed()));
-    Ok(outcome)
+    written.push(html_path);
+    Ok(ChartsWritten {
+        written,
+        warnings,
+        drawn: charts.len(),
+        reused,
+        took: started.elapsed(),
+    })
+}
+
+/// The worker threads of a run (`--threads`, else one per core).
+fn thread_pool(options: &RunOptions) -> Result<rayon::ThreadPool> {
+    rayon::ThreadPoolBuilder::new()
+        .num_threads(options.threads.unwrap_or(0))
+        .build()
+        .context("starting the worker threads")
 }
 
 /// Renders every chart, taking the PNGs of unchanged charts from the cache
@@ -185,10 +226,7 @@ fn render_charts(
 /// Counts and analyses the input; writes nothing.
 pub fn analyse(config: &Config, options: &RunOptions) -> Result<RunOutcome> {
     let mut timings = Vec::new();
-    let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(options.threads.unwrap_or(0))
-        .build()
-        .context("starting the worker threads")?;
+    let pool = thread_pool(options)?;
     let started = Instant::now();
     let corpus = pool.install(|| discover(config))?;
     timings.push(("discover", started.elapsed()));

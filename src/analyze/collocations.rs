@@ -255,7 +255,7 @@ mod tests {
         let analyzer = Analyzer::new(&config, &[]);
         let mut tally = Tally::default();
         tally.add_document(&analyzer, 0, 0, text);
-        let table = tally.stem_table(1);
+        let table = tally.stem_table(1, &tally.term_counts(&[0]));
         (tally, table)
     }
 

@@ -40,10 +40,11 @@ pub fn build_report(
     mut skipped: Vec<SkippedFile>,
     documents: Vec<DocumentInfo>,
 ) -> Report {
+    use rayon::prelude::*;
     let top_terms = config.raw.report.top_terms;
     let mut sources: Vec<SourceReport> = corpus
         .sources
-        .iter()
+        .par_iter()
         .enumerate()
         .map(|(i, source)| source_report(config, tally, i, &source.id, top_terms))
         .collect();
@@ -54,20 +55,36 @@ pub fn build_report(
     }
     let all: Vec<usize> = (0..corpus.sources.len()).collect();
     let sum = |f: fn(&SourceReport) -> u64| sources.iter().map(f).sum::<u64>();
-    let top_pairs = tally.pair_counts(&all, config.raw.report.top_pairs);
+    // The corpus pair table (built on first use) and the term counts are
+    // independent: side by side.
+    let ((top_pairs, types), (table, all_terms)) = rayon::join(
+        || {
+            (
+                tally.pair_counts(&all, config.raw.report.top_pairs),
+                tally.type_count(&all),
+            )
+        },
+        || {
+            let all_terms = tally.term_counts(&all);
+            (tally.stem_table(sources.len(), &all_terms), all_terms)
+        },
+    );
     let corpus_report = CorpusReport {
         documents: sum(|s| s.documents),
         words: sum(|s| s.words),
         tokens: sum(|s| s.tokens),
-        types: tally.type_count(&all),
+        types,
         sentences: sum(|s| s.sentences),
-        top_terms: term_list(tally, &all, top_terms),
+        top_terms: all_terms
+            .into_iter()
+            .take(top_terms)
+            .map(|(stem, form, count)| TermCount { stem, form, count })
+            .collect(),
         cooccurrence: top_pairs
             .into_iter()
             .map(|(a, b, count)| PairCount { a, b, count })
             .collect(),
     };
-    let table = tally.stem_table(sources.len());
     // Resampling needs the documents in a fixed order; after this the tally is only read.
     tally.documents_in_order();
     let tally: &Tally = tally;

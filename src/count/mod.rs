@@ -832,7 +832,13 @@ impl Tally {
 
     /// Every stem with its count per source, in alphabetical stem order (a
     /// canonical order, so float sums over it do not depend on interning order).
-    pub fn stem_table(&self, source_count: usize) -> StemTable {
+    /// `all_terms` is [`Tally::term_counts`] of every source (the caller
+    /// needs it too): it gives each stem's most frequent form.
+    pub fn stem_table(
+        &self,
+        source_count: usize,
+        all_terms: &[(String, String, u64)],
+    ) -> StemTable {
         let mut order: Vec<u32> = (0..self.vocab.stems.strings.len() as u32).collect();
         order.sort_unstable_by(|&a, &b| self.stem(a).cmp(self.stem(b)));
         let counts: Vec<Vec<u64>> = (0..source_count)
@@ -844,16 +850,18 @@ impl Tally {
                     .collect()
             })
             .collect();
-        let all: Vec<usize> = (0..source_count).collect();
-        let mut best_form: FxHashMap<String, String> = self
-            .term_counts(&all)
-            .into_iter()
-            .map(|(stem, form, _)| (stem, form))
+        let best_form: FxHashMap<&str, &str> = all_terms
+            .iter()
+            .map(|(stem, form, _)| (stem.as_str(), form.as_str()))
             .collect();
         let stems: Vec<String> = order.iter().map(|&id| self.stem(id).to_string()).collect();
         let forms = stems
             .iter()
-            .map(|s| best_form.remove(s).unwrap_or_else(|| s.clone()))
+            .map(|s| {
+                best_form
+                    .get(s.as_str())
+                    .map_or_else(|| s.clone(), |f| f.to_string())
+            })
             .collect();
         StemTable {
             stems,
