@@ -202,7 +202,7 @@ fn score(
 
 /// Best first: log-Dice desc, count desc, then the two stems alphabetically (a
 /// total order, so the selection is deterministic). Only `top` survive.
-fn best(tally: &Tally, mut candidates: Vec<Candidate>, top: usize) -> Vec<Candidate> {
+fn best(tally: &Tally, candidates: Vec<Candidate>, top: usize) -> Vec<Candidate> {
     let text = |id: u32| {
         if id == u32::MAX {
             ""
@@ -226,15 +226,7 @@ fn best(tally: &Tally, mut candidates: Vec<Candidate>, top: usize) -> Vec<Candid
             .then_with(|| y.count.cmp(&x.count))
             .then_with(|| texts(x).cmp(&texts(y)))
     };
-    if top == 0 {
-        return Vec::new();
-    }
-    if candidates.len() > top {
-        candidates.select_nth_unstable_by(top - 1, order);
-        candidates.truncate(top);
-    }
-    candidates.sort_by(order);
-    candidates
+    crate::analyze::best_first(candidates, top, order)
 }
 
 #[cfg(test)]

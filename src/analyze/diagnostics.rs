@@ -300,18 +300,13 @@ fn theme_suggestions(
             // Ranked as (stem text, log-Dice, count) first, and only the
             // few that are kept become strings: a theme can have tens of
             // thousands of candidates.
-            let mut ranked: Vec<(&str, f64, u64)> = found
+            let ranked: Vec<(&str, f64, u64)> = found
                 .into_iter()
                 .map(|(id, (log_dice, count))| (tally.stem_text(id), log_dice, count))
                 .collect();
             let order =
                 |a: &(&str, f64, u64), b: &(&str, f64, u64)| b.1.total_cmp(&a.1).then(a.0.cmp(b.0));
-            if ranked.len() > SUGGESTIONS_PER_THEME {
-                ranked.select_nth_unstable_by(SUGGESTIONS_PER_THEME - 1, order);
-                ranked.truncate(SUGGESTIONS_PER_THEME);
-            }
-            ranked.sort_by(order);
-            ranked
+            crate::analyze::best_first(ranked, SUGGESTIONS_PER_THEME, order)
                 .into_iter()
                 .map(|(stem, log_dice, count)| Suggestion {
                     list: config.lexicon.themes[t].id.clone(),

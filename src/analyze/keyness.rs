@@ -106,20 +106,15 @@ pub fn keyness(
 
 /// Of (G², stem index) pairs, the indices of the `top` with the largest G²
 /// (ties: stem ascending), best first.
-fn strongest(mut ranked: Vec<(f64, usize)>, stems: &[String], top: usize) -> Vec<usize> {
+fn strongest(ranked: Vec<(f64, usize)>, stems: &[String], top: usize) -> Vec<usize> {
     let order = |a: &(f64, usize), b: &(f64, usize)| {
         b.0.total_cmp(&a.0)
             .then_with(|| stems[a.1].cmp(&stems[b.1]))
     };
-    if top == 0 {
-        return Vec::new();
-    }
-    if ranked.len() > top {
-        ranked.select_nth_unstable_by(top - 1, order);
-        ranked.truncate(top);
-    }
-    ranked.sort_by(order);
-    ranked.into_iter().map(|(_, i)| i).collect()
+    crate::analyze::best_first(ranked, top, order)
+        .into_iter()
+        .map(|(_, i)| i)
+        .collect()
 }
 
 /// One test. The informative prior of the log-odds uses the corpus counts

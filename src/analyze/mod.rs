@@ -27,6 +27,25 @@ use crate::report::{
     PairCount, Report, Similarity, SkippedFile, SourceReport, TermCount, ThemeInfo, SCHEMA_VERSION,
 };
 
+/// The `top` best of `items` under `order` (a total order: best first),
+/// sorted: a partial selection, then a sort of the few kept, instead of
+/// sorting every item.
+pub fn best_first<T>(
+    mut items: Vec<T>,
+    top: usize,
+    order: impl Fn(&T, &T) -> std::cmp::Ordering,
+) -> Vec<T> {
+    if top == 0 {
+        return Vec::new();
+    }
+    if items.len() > top {
+        items.select_nth_unstable_by(top - 1, &order);
+        items.truncate(top);
+    }
+    items.sort_by(order);
+    items
+}
+
 /// Sources whose word counts differ by more than this factor are flagged.
 const UNEQUAL_LENGTH_RATIO: f64 = 5.0;
 /// Fewer resampling units than this make intervals rough.
