@@ -28,8 +28,11 @@
 //! - a **chart** entry: the PNG of a chart, keyed by its SVG, the pixel scale
 //!   and a fingerprint of the rasteriser (its source and Cargo.lock). The SVG
 //!   is drawn on every run (it is cheap); rasterising it is most of the cost
-//!   of the charts, and after a lexicon edit most charts are unchanged. Only
-//!   the last run's charts are kept.
+//!   of the charts, and after a lexicon edit most charts are unchanged.
+//!
+//! Only the last run's segment, source and chart entries are kept: a run
+//! deletes the others (a run on another input folder with the same output
+//! folder therefore counts again).
 //!
 //! The tokenizer settings key covers everything that changes those contents:
 //! the cache format version, framescope's version, a fingerprint of the source
@@ -429,23 +432,17 @@ impl Cache {
 
     /// Deletes the chart entries other than `keep` (the current run's), so
     /// that the folder holds one run's charts however often the lexicon is
-    /// edited. Only entry files are touched; a folder that cannot be listed
-    /// is left as it is.
+    /// edited.
     pub fn keep_only_charts(&self, keep: &[Key]) -> std::io::Result<()> {
-        let keep: std::collections::HashSet<String> = keep.iter().map(|k| k.file_name()).collect();
-        let entries = match fs::read_dir(&self.charts) {
-            Ok(entries) => entries,
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(()),
-            Err(e) => return Err(e),
-        };
-        for entry in entries {
-            let entry = entry?;
-            let name = entry.file_name().to_string_lossy().into_owned();
-            if is_entry_name(&name) && !keep.contains(&name) {
-                fs::remove_file(entry.path())?;
-            }
-        }
-        Ok(())
+        keep_only(&self.charts, keep)
+    }
+
+    /// Deletes the segment and source entries other than the current run's,
+    /// so that editing articles again and again does not pile up entries
+    /// for versions of them that are gone.
+    pub fn keep_only_counts(&self, segments: &[Key], sources: &[Key]) -> std::io::Result<()> {
+        keep_only(&self.segments, segments)?;
+        keep_only(&self.sources, sources)
     }
 
     /// Stores a source entry.
@@ -482,6 +479,27 @@ fn settings_key(config: &Config) -> Key {
     put_str_hash(&mut hasher, &text);
     hasher.update(&(config.window as u64).to_le_bytes());
     Key(hasher.digest128())
+}
+
+/// Deletes the entry files of `dir` whose key is not in `keep`. Only entry
+/// files are touched; a missing folder has nothing to delete.
+fn keep_only(dir: &Path, keep: &[Key]) -> std::io::Result<()> {
+    let keep: std::collections::HashSet<String> = keep.iter().map(|k| k.file_name()).collect();
+    use std::io::ErrorKind::{NotADirectory, NotFound};
+    let entries = match fs::read_dir(dir) {
+        Ok(entries) => entries,
+        // No folder (or a file in its way, which the stores have reported).
+        Err(e) if matches!(e.kind(), NotFound | NotADirectory) => return Ok(()),
+        Err(e) => return Err(e),
+    };
+    for entry in entries {
+        let entry = entry?;
+        let name = entry.file_name().to_string_lossy().into_owned();
+        if is_entry_name(&name) && !keep.contains(&name) {
+            fs::remove_file(entry.path())?;
+        }
+    }
+    Ok(())
 }
 
 /// Whether a file name is one [`Key::file_name`] makes.

@@ -537,6 +537,11 @@ fn count_corpus(
                 None => {}
             }
         }
+        let segment_keys: Vec<Key> = segments.iter().filter_map(|s| s.key).collect();
+        let source_keys: Vec<Key> = source_keys.iter().flatten().copied().collect();
+        if let Err(e) = cache.keep_only_counts(&segment_keys, &source_keys) {
+            partial.cache_errors.push(e.to_string());
+        }
         if let Some(first) = partial.cache_errors.first() {
             partial.warnings.push(format!(
                 "cache: {} entries could not be written to {} (the next run will count again): {first}",

@@ -234,6 +234,14 @@ fn an_edited_article_is_recounted_and_only_its_source_counts_again() {
     let r = json(dir.path(), "out");
     assert_eq!(source_field(&r, "a", &["words"]), 8 + 4);
     assert_eq!(source_field(&r, "a", &["themes", "russia", "hits"]), 2);
+    // The entries of a's old version are gone: one segment and one counts
+    // entry per source, as after a first run.
+    for kind in ["segments", "sources"] {
+        let entries = fs::read_dir(dir.path().join("out/.cache/v3").join(kind))
+            .unwrap()
+            .count();
+        assert_eq!(entries, 3, "{kind}: only the last run's entries are kept");
+    }
 }
 
 #[test]
