@@ -85,10 +85,18 @@ struct WordView {
 
 impl WordView {
     fn new(surface: &str, stemmer: &Stemmer) -> WordView {
-        let cased = solid(strip_possessive(surface));
-        let lower = solid(strip_possessive(&surface.to_lowercase()));
-        let stem = stemmer.stem(&lower);
-        WordView { cased, lower, stem }
+        let form = form_of(surface);
+        let stem = stemmer.stem(&form);
+        WordView::with_stem(surface, &form, stem)
+    }
+
+    /// The view of `surface` whose form ([`form_of`]) and stem are known.
+    fn with_stem(surface: &str, form: &str, stem: String) -> WordView {
+        WordView {
+            cased: solid(strip_possessive(surface)),
+            lower: solid(form),
+            stem,
+        }
     }
 }
 
@@ -313,20 +321,21 @@ impl Matcher<'_> {
     /// Which term words `surface` matches. `surface` is a word as the
     /// tokenizer cut it (apostrophes folded, case kept).
     pub fn match_word(&self, surface: &str) -> WordMatches {
-        let form = form_of(surface);
-        self.match_stemmed(surface, &form, &self.stemmer.stem(&form))
+        self.match_view(surface, &WordView::new(surface, self.stemmer))
     }
 
     /// [`Matcher::match_word`] for a caller that has already computed the
     /// word's form ([`form_of`]) and the stem of that form.
     pub fn match_stemmed(&self, surface: &str, form: &str, stem: &str) -> WordMatches {
-        let whole = WordView {
-            cased: solid(strip_possessive(surface)),
-            lower: solid(form),
-            stem: stem.to_string(),
-        };
+        self.match_view(
+            surface,
+            &WordView::with_stem(surface, form, stem.to_string()),
+        )
+    }
+
+    fn match_view(&self, surface: &str, whole: &WordView) -> WordMatches {
         let mut out = WordMatches::default();
-        self.single.find(&whole, &mut out.single);
+        self.single.find(whole, &mut out.single);
         if surface.contains('-') {
             for part in surface
                 .split('-')
@@ -339,7 +348,7 @@ impl Matcher<'_> {
         // In list and term order, once each (a word and its parts may match the same term).
         out.single.sort_unstable();
         out.single.dedup();
-        self.phrase_words.find(&whole, &mut out.phrase_words);
+        self.phrase_words.find(whole, &mut out.phrase_words);
         out.phrase_words.sort_unstable();
         out.phrase_words.dedup();
         out

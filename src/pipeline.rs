@@ -199,18 +199,17 @@ fn render_charts(
     let Some(cache) = cache else {
         return Ok((report::charts::render_all(report, scale)?, 0));
     };
-    let known = |svg: &str| cache.load_chart(cache.chart_key(svg, scale));
+    let known = |svg: &str| {
+        let key = cache.chart_key(svg, scale);
+        (key, cache.load_chart(key))
+    };
     let charts = report::charts::render_all_reusing(report, scale, known)?;
-    let keys: Vec<Key> = charts
-        .iter()
-        .map(|(chart, _)| cache.chart_key(&chart.svg, scale))
-        .collect();
     let mut errors: Vec<std::io::Error> = charts
         .iter()
-        .zip(&keys)
-        .filter(|((_, rasterised), _)| *rasterised)
-        .filter_map(|((chart, _), &key)| cache.store_chart(key, &chart.png).err())
+        .filter(|(_, _, rasterised)| *rasterised)
+        .filter_map(|(chart, key, _)| cache.store_chart(*key, &chart.png).err())
         .collect();
+    let keys: Vec<Key> = charts.iter().map(|(_, key, _)| *key).collect();
     errors.extend(cache.keep_only_charts(&keys).err());
     if let Some(first) = errors.first() {
         warnings.push(format!(
@@ -219,8 +218,14 @@ fn render_charts(
             cache.root().display()
         ));
     }
-    let reused = charts.iter().filter(|(_, rasterised)| !rasterised).count();
-    Ok((charts.into_iter().map(|(chart, _)| chart).collect(), reused))
+    let reused = charts
+        .iter()
+        .filter(|(_, _, rasterised)| !rasterised)
+        .count();
+    Ok((
+        charts.into_iter().map(|(chart, _, _)| chart).collect(),
+        reused,
+    ))
 }
 
 /// Counts and analyses the input; writes nothing.

@@ -48,6 +48,21 @@ struct Candidate {
 }
 
 impl Candidate {
+    /// The pair with its stems in alphabetical order (marginals with them):
+    /// which stem is `a` otherwise follows the ids, and ids follow the
+    /// order in which the tallies met the words, which depends on the thread
+    /// count. `text` reads a stem id.
+    fn alphabetical<'t>(&self, text: impl Fn(u32) -> &'t str) -> Candidate {
+        let swap = text(self.a) > text(self.b);
+        Candidate {
+            a: if swap { self.b } else { self.a },
+            b: if swap { self.a } else { self.b },
+            count_a: if swap { self.count_b } else { self.count_a },
+            count_b: if swap { self.count_a } else { self.count_b },
+            ..*self
+        }
+    }
+
     fn of(p: &PairStats) -> Candidate {
         Candidate {
             a: p.a,
@@ -86,20 +101,15 @@ fn scored(
         pairs: best
             .into_iter()
             .map(|c| {
-                // `a` is the alphabetically first stem, whatever the ids say.
-                let (a, b, count_a, count_b) = if tally.stem_text(c.a) <= tally.stem_text(c.b) {
-                    (c.a, c.b, c.count_a, c.count_b)
-                } else {
-                    (c.b, c.a, c.count_b, c.count_a)
-                };
-                let b = tally.stem_text(b);
+                let c = c.alphabetical(|id| tally.stem_text(id));
+                let b = tally.stem_text(c.b);
                 score(
-                    tally.stem_text(a).to_string(),
+                    tally.stem_text(c.a).to_string(),
                     b.to_string(),
                     form_of(table, b),
                     c.count,
-                    count_a,
-                    count_b,
+                    c.count_a,
+                    c.count_b,
                     total,
                 )
             })
@@ -210,15 +220,9 @@ fn best(tally: &Tally, candidates: Vec<Candidate>, top: usize) -> Vec<Candidate>
             tally.stem_text(id)
         }
     };
-    // A pair's stems in alphabetical order: which one is `a` follows the
-    // ids, and ids follow the order in which the tallies met the words.
     let texts = |c: &Candidate| {
-        let (a, b) = (text(c.a), text(c.b));
-        if a <= b {
-            (a, b)
-        } else {
-            (b, a)
-        }
+        let c = c.alphabetical(text);
+        (text(c.a), text(c.b))
     };
     let order = |x: &Candidate, y: &Candidate| -> Ordering {
         y.log_dice

@@ -49,28 +49,30 @@ pub struct RenderedChart {
 /// Renders every chart the report has data for. `scale` is 1 or 2 (PNG pixel
 /// multiplier; SVG unchanged).
 pub fn render_all(report: &Report, scale: u32) -> Result<Vec<RenderedChart>> {
-    let charts = render_all_reusing(report, scale, |_| None)?;
-    Ok(charts.into_iter().map(|(chart, _)| chart).collect())
+    let charts = render_all_reusing(report, scale, |_| ((), None))?;
+    Ok(charts.into_iter().map(|(chart, _, _)| chart).collect())
 }
 
-/// [`render_all`], taking a chart's PNG from `known(svg)` when it has one
-/// (the PNG is a function of the SVG and the scale alone, so a cache keyed
-/// by both can supply it); the flag says whether the chart was rasterised here.
-pub fn render_all_reusing(
+/// [`render_all`], asking `known(svg)` for each chart's key and, when it
+/// has one, its PNG (the PNG is a function of the SVG and the scale alone,
+/// so a cache keyed by both can supply it). Returns each chart with its key
+/// and whether it was rasterised here.
+pub fn render_all_reusing<K: Send>(
     report: &Report,
     scale: u32,
-    known: impl Fn(&str) -> Option<Vec<u8>> + Sync,
-) -> Result<Vec<(RenderedChart, bool)>> {
+    known: impl Fn(&str) -> (K, Option<Vec<u8>>) + Sync,
+) -> Result<Vec<(RenderedChart, K, bool)>> {
     // Rasterising is most of the cost and each chart is independent.
     render_svgs(report)?
         .into_par_iter()
         .map(|(name, svg)| {
-            if let Some(png) = known(&svg) {
-                return Ok((RenderedChart { name, svg, png }, false));
+            let (key, png) = known(&svg);
+            if let Some(png) = png {
+                return Ok((RenderedChart { name, svg, png }, key, false));
             }
             let png = render::rasterize(&svg, scale)
                 .with_context(|| format!("rendering {name} as PNG"))?;
-            Ok((RenderedChart { name, svg, png }, true))
+            Ok((RenderedChart { name, svg, png }, key, true))
         })
         .collect()
 }
