@@ -2,7 +2,7 @@
 //! lexicon, analysis or chart edit reuses instead of reading, normalising,
 //! tokenizing, stemming and counting again.
 //!
-//! Four kinds of entry, each named by its key (a 128-bit hash):
+//! Five kinds of entry, each named by its key (a 128-bit hash):
 //! - a **segment** entry: a run of consecutive documents of one source, each
 //!   prepared for counting (normalised text, words, sentences) with its
 //!   encoding, and one table of the distinct spellings of all its words, which
@@ -14,6 +14,9 @@
 //! - a **source** entry: the source's lexicon-independent counts
 //!   ([`SourceTextCounts`]: words, tokens, sentences, terms, pairs), keyed by
 //!   the tokenizer settings, the source id and every document's path and key;
+//! - a **spellings** entry: the distinct spellings of the whole corpus, keyed
+//!   by every source's key; when every source is cached, a re-run builds its
+//!   vocabulary from it once, before counting, and the workers share it;
 //! - the **file index** of an input folder (keyed by the tokenizer settings
 //!   and the folder's path): for each input file, its [`FileStamp`] (size,
 //!   modification and status-change times, inode, device) when its key was
@@ -30,9 +33,10 @@
 //!   is drawn on every run (it is cheap); rasterising it is most of the cost
 //!   of the charts, and after a lexicon edit most charts are unchanged.
 //!
-//! Only the last run's segment, source and chart entries are kept: a run
-//! deletes the others (a run on another input folder with the same output
-//! folder therefore counts again).
+//! Only the last run's segment, source, spellings and chart entries are
+//! kept: a run deletes the others (a run on another input folder with the
+//! same output folder therefore counts again), and the entries of older
+//! cache formats.
 //!
 //! The tokenizer settings key covers everything that changes those contents:
 //! the cache format version, framescope's version, a fingerprint of the source
@@ -59,12 +63,13 @@ use crate::report::write::{TEMP_PREFIX, TEMP_SUFFIX};
 use crate::tokenize::{Tokens, Word};
 
 /// Bumped whenever the layout of an entry changes.
-const FORMAT_VERSION: u32 = 3;
+const FORMAT_VERSION: u32 = 4;
 const MAGIC: &[u8; 8] = b"FSCACHE\0";
 const KIND_SEGMENT: u8 = 3;
 const KIND_SOURCE: u8 = 2;
 const KIND_FILES: u8 = 4;
 const KIND_CHART: u8 = 5;
+const KIND_SPELLINGS: u8 = 6;
 /// A file whose stamp is this close to the time the stamps were taken (or
 /// later) is hashed again on the next run: file times tick coarsely (a few
 /// milliseconds; 2 s on FAT), so a change within the same tick keeps the stamp.
@@ -164,6 +169,30 @@ impl CachedSegment {
     pub fn spelling(&self, k: usize) -> &str {
         let start = if k == 0 { 0 } else { self.spelling_ends[k - 1] };
         &self.spelling_text[start as usize..self.spelling_ends[k] as usize]
+    }
+}
+
+/// A spellings entry: the distinct spellings of every word of a corpus,
+/// from which a re-run builds its vocabulary before counting.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Spellings {
+    text: String,
+    /// Where each spelling ends in `text`.
+    ends: Vec<u32>,
+}
+
+impl Spellings {
+    /// The spellings, in stored order.
+    pub fn list(&self) -> Vec<&str> {
+        let mut start = 0;
+        self.ends
+            .iter()
+            .map(|&end| {
+                let s = &self.text[start as usize..end as usize];
+                start = end;
+                s
+            })
+            .collect()
     }
 }
 
@@ -437,12 +466,76 @@ impl Cache {
         keep_only(&self.charts, keep)
     }
 
-    /// Deletes the segment and source entries other than the current run's,
+    /// Deletes the segment and source entries (spellings are filed with the
+    /// sources) other than the current run's,
     /// so that editing articles again and again does not pile up entries
     /// for versions of them that are gone.
     pub fn keep_only_counts(&self, segments: &[Key], sources: &[Key]) -> std::io::Result<()> {
         keep_only(&self.segments, segments)?;
         keep_only(&self.sources, sources)
+    }
+
+    /// The key of a corpus's spellings entry: every source's key, in order.
+    pub fn spellings_key(&self, source_keys: &[Key]) -> Key {
+        let mut hasher = Xxh3::new();
+        hasher.update(b"spellings");
+        hasher.update(&self.settings.0.to_le_bytes());
+        for key in source_keys {
+            hasher.update(&key.0.to_le_bytes());
+        }
+        Key(hasher.digest128())
+    }
+
+    /// The distinct spellings of a corpus, if there is a valid entry for `key`.
+    pub fn load_spellings(&self, key: Key) -> Option<Spellings> {
+        let entry = read_entry(&self.sources.join(key.file_name()), KIND_SPELLINGS, key)?;
+        let mut r = entry.payload();
+        let text = r.str()?.to_string();
+        let n = r.len(4)?;
+        let ends = r.u32s(n)?;
+        let mut start = 0;
+        for &end in &ends {
+            if end <= start || end as usize > text.len() || !text.is_char_boundary(end as usize) {
+                return None;
+            }
+            start = end;
+        }
+        (r.remaining() == 0 && start as usize == text.len()).then_some(Spellings { text, ends })
+    }
+
+    /// Stores the distinct spellings of a corpus (each once, none empty).
+    pub fn store_spellings(&self, key: Key, spellings: &[&str]) -> std::io::Result<()> {
+        let text: String = spellings.concat();
+        let mut payload = Vec::with_capacity(text.len() + 4 * spellings.len() + 16);
+        put_str(&mut payload, &text);
+        put_u64(&mut payload, spellings.len() as u64);
+        let mut end = 0;
+        for s in spellings {
+            end += s.len() as u32;
+            put_u32(&mut payload, end);
+        }
+        write_entry(&self.sources, KIND_SPELLINGS, key, &payload)
+    }
+
+    /// Deletes the entries that builds with an older cache format left in
+    /// `<output>/.cache/v1` ... `v{FORMAT_VERSION - 1}` (no build reads
+    /// them again), then those folders if nothing else is in them.
+    pub fn remove_older_formats(&self) -> std::io::Result<()> {
+        let Some(cache_dir) = self.root().parent() else {
+            return Ok(());
+        };
+        for version in 1..FORMAT_VERSION {
+            let root = cache_dir.join(format!("v{version}"));
+            for kind in ["segments", "sources", "files", "charts"] {
+                let dir = root.join(kind);
+                keep_only(&dir, &[])?;
+                // Fails (and is ignored) when the folder is not there or
+                // holds something else: only empty folders go.
+                let _ = fs::remove_dir(&dir);
+            }
+            let _ = fs::remove_dir(&root);
+        }
+        Ok(())
     }
 
     /// Stores a source entry.
@@ -989,6 +1082,51 @@ mod tests {
             one,
             plain.source_key("s", [("s/a.txt", Some(a)), ("s/b.txt", Some(a))])
         );
+    }
+
+    #[test]
+    fn spelling_entries_round_trip_and_damage_is_a_miss() {
+        let dir = tempfile::tempdir().unwrap();
+        let cache = Cache::new(&config(dir.path(), ""));
+        let key = cache.spellings_key(&[Key(1), Key(2)]);
+        assert_ne!(key, cache.spellings_key(&[Key(2), Key(1)]));
+        let spellings = ["Kazakhstan’s", "multi-vector", "the"];
+        cache.store_spellings(key, &spellings).unwrap();
+        assert_eq!(cache.load_spellings(key).unwrap().list(), spellings);
+        let path = cache.sources.join(key.file_name());
+        let mut bytes = fs::read(&path).unwrap();
+        let last = bytes.len() - 1;
+        bytes[last] ^= 0x55;
+        fs::write(&path, &bytes).unwrap();
+        assert!(cache.load_spellings(key).is_none());
+        // Well formed, but a spelling ends inside a character (or is empty).
+        cache.store_spellings(key, &["Kazakhstan’s"]).unwrap();
+        let mut bytes = fs::read(&path).unwrap();
+        let n = bytes.len();
+        bytes[n - 4..].copy_from_slice(&11u32.to_le_bytes());
+        let checksum = xxh3_64(&bytes[HEADER_LEN..]);
+        bytes[HEADER_LEN - 8..HEADER_LEN].copy_from_slice(&checksum.to_le_bytes());
+        fs::write(&path, &bytes).unwrap();
+        assert!(cache.load_spellings(key).is_none());
+    }
+
+    #[test]
+    fn entries_of_older_formats_are_deleted_and_nothing_else() {
+        let dir = tempfile::tempdir().unwrap();
+        let cache = Cache::new(&config(dir.path(), ""));
+        let old = dir.path().join(".cache/v3/segments");
+        fs::create_dir_all(&old).unwrap();
+        fs::write(old.join(Key(5).file_name()), "old entry").unwrap();
+        let kept = dir.path().join(".cache/v2/sources");
+        fs::create_dir_all(&kept).unwrap();
+        fs::write(kept.join("notes.txt"), "not an entry").unwrap();
+        fs::write(kept.join(Key(6).file_name()), "old entry").unwrap();
+        let current = cache.sources.join(Key(7).file_name());
+        cache.store_spellings(Key(7), &["a"]).unwrap();
+        cache.remove_older_formats().unwrap();
+        assert!(!dir.path().join(".cache/v3").exists());
+        assert!(kept.join("notes.txt").exists() && !kept.join(Key(6).file_name()).exists());
+        assert!(current.exists());
     }
 
     #[test]

@@ -103,6 +103,12 @@ fn print_outcome(outcome: &RunOutcome, timings: bool) -> anyhow::Result<()> {
                 "cache: {} of {} charts' images reused (the others were rasterised)",
                 cache.charts_reused, cache.charts
             );
+            match cache.spellings_reused {
+                Some(n) => eprintln!(
+                    "cache: the vocabulary ({n} spellings) was rebuilt from the cache and shared by the workers"
+                ),
+                None => eprintln!("cache: no vocabulary reused (each worker stems the words it meets)"),
+            }
         }
     }
     let mut text = headline_table(&outcome.report);

@@ -5,6 +5,7 @@
 //! write report.json and the charts.
 
 use std::path::PathBuf;
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result};
@@ -15,7 +16,7 @@ use crate::analyze::build_report;
 use crate::cache::{Cache, CachedDocument, Key, SegmentDocument};
 use crate::config::Config;
 use crate::count::{
-    Analyzer, DocumentParts, SourceTextCounts, SpellingIds, Tally, TextCounts, Words,
+    Analyzer, DocumentParts, SourceTextCounts, SpellingIds, Tally, TextCounts, Vocab, Words,
 };
 use crate::error::BadInput;
 use crate::ingest::{self, Corpus, Document};
@@ -95,6 +96,9 @@ pub struct CacheUse {
     pub sources_reused: usize,
     /// Documents whose file was read to hash it (the others' keys came from the file index).
     pub files_hashed: usize,
+    /// Spellings of the vocabulary built from the cache before counting
+    /// (`None`: not every source's counts were cached, or the entry was missing).
+    pub spellings_reused: Option<usize>,
     /// Charts drawn (0 until the charts are rendered).
     pub charts: usize,
     /// Charts whose PNG came from the cache (the SVG is drawn every run).
@@ -479,6 +483,23 @@ fn count_corpus(
             .collect();
         timings.push(("cache keys", started.elapsed()));
     }
+    // When every source's counts are cached, so are the corpus's spellings:
+    // the workers then share one vocabulary, built here once, instead of
+    // each stemming and matching every word it meets.
+    let spellings_key = cache.as_ref().and_then(|cache| {
+        let keys: Option<Vec<Key>> = source_keys.iter().copied().collect();
+        keys.map(|keys| cache.spellings_key(&keys))
+    });
+    let all_cached = cached.iter().all(Option::is_some);
+    let started = Instant::now();
+    let shared_vocab = match (&cache, spellings_key) {
+        (Some(cache), Some(key)) if all_cached => cache.load_spellings(key).map(|spellings| {
+            let vocab = Vocab::of_spellings(&spellings.list(), &analyzer);
+            timings.push(("vocabulary", started.elapsed()));
+            vocab
+        }),
+        _ => None,
+    };
     let jobs = documents
         .iter()
         .zip(&keys)
@@ -511,6 +532,9 @@ fn count_corpus(
         .par_chunks(chunk_len)
         .map(|chunk| {
             let mut partial = Partial::default();
+            if let Some(vocab) = &shared_vocab {
+                partial.tally = Tally::with_vocab(Arc::clone(vocab));
+            }
             for segment in chunk {
                 let id = &corpus.sources[segment.source].id;
                 count_segment(&analyzer, cache.as_ref(), &mut partial, id, segment, &bar);
@@ -542,9 +566,24 @@ fn count_corpus(
                 None => {}
             }
         }
+        // Stored once the vocabulary holds every spelling of the counted
+        // corpus (a run that built it from the entry only read it).
+        if let (Some(key), None, true) = (
+            spellings_key,
+            &shared_vocab,
+            partial.changed_sources.is_empty(),
+        ) {
+            if let Err(e) = cache.store_spellings(key, &partial.tally.vocab().spellings()) {
+                partial.cache_errors.push(e.to_string());
+            }
+        }
         let segment_keys: Vec<Key> = segments.iter().filter_map(|s| s.key).collect();
-        let source_keys: Vec<Key> = source_keys.iter().flatten().copied().collect();
-        if let Err(e) = cache.keep_only_counts(&segment_keys, &source_keys) {
+        let mut source_keys: Vec<Key> = source_keys.iter().flatten().copied().collect();
+        source_keys.extend(spellings_key);
+        let pruned = cache
+            .keep_only_counts(&segment_keys, &source_keys)
+            .and_then(|()| cache.remove_older_formats());
+        if let Err(e) = pruned {
             partial.cache_errors.push(e.to_string());
         }
         if let Some(first) = partial.cache_errors.first() {
@@ -560,6 +599,7 @@ fn count_corpus(
             sources: corpus.sources.len(),
             sources_reused: cached.iter().filter(|c| c.is_some()).count(),
             files_hashed,
+            spellings_reused: shared_vocab.as_ref().map(|v| v.spelling_count()),
             charts: 0,
             charts_reused: 0,
         }

@@ -157,6 +157,14 @@ fn rerun_after_a_lexicon_edit_reuses_everything_and_equals_a_cold_run() {
     );
     assert_eq!(report(dir.path(), "out"), cold_report(dir.path()));
     assert_eq!(charts(dir.path(), "out"), charts(dir.path(), "cold"));
+    // The vocabulary came from the cache too. The fixture's distinct
+    // spellings, by hand: a/one 8; a/two 8; b 9 of which Russia and China
+    // are not new; c adds only "Oil" (case is kept): 8 + 8 + 7 + 1 = 24.
+    let lines = cache_lines(dir.path(), "out", &[]);
+    assert!(
+        lines.contains(&"cache: the vocabulary (24 spellings) was rebuilt from the cache and shared by the workers".to_string()),
+        "{lines:?}"
+    );
     // Hand counts with the new list (trade, oil, pipeline*):
     // a: Trade (one) + Pipelines, oil (two) = 3; b: trade = 1; c: Oil, trade, trade, oil = 4.
     let r = json(dir.path(), "out");
@@ -207,7 +215,7 @@ fn unchanged_charts_are_not_rasterised_again() {
     assert!(reused > 0 && reused < n, "{}", lines[2]);
     cold_report(dir.path());
     assert_eq!(charts(dir.path(), "out"), charts(dir.path(), "cold"));
-    let entries = fs::read_dir(dir.path().join("out/.cache/v3/charts"))
+    let entries = fs::read_dir(dir.path().join("out/.cache/v4/charts"))
         .unwrap()
         .count();
     assert_eq!(entries, n, "one entry per chart of the last run");
@@ -235,12 +243,15 @@ fn an_edited_article_is_recounted_and_only_its_source_counts_again() {
     assert_eq!(source_field(&r, "a", &["words"]), 8 + 4);
     assert_eq!(source_field(&r, "a", &["themes", "russia", "hits"]), 2);
     // The entries of a's old version are gone: one segment and one counts
-    // entry per source, as after a first run.
-    for kind in ["segments", "sources"] {
-        let entries = fs::read_dir(dir.path().join("out/.cache/v3").join(kind))
+    // entry per source, and the corpus's spellings, as after a first run.
+    for (kind, expected) in [("segments", 3), ("sources", 3 + 1)] {
+        let entries = fs::read_dir(dir.path().join("out/.cache/v4").join(kind))
             .unwrap()
             .count();
-        assert_eq!(entries, 3, "{kind}: only the last run's entries are kept");
+        assert_eq!(
+            entries, expected,
+            "{kind}: only the last run's entries are kept"
+        );
     }
 }
 
@@ -372,8 +383,8 @@ fn damaged_cache_entries_are_rebuilt_never_trusted() {
     let charts_drawn = png_count(dir.path(), "out");
     assert_eq!(
         entries.len(),
-        3 + 3 + 1 + charts_drawn,
-        "a segment entry per source (each has fewer than 256 articles), a counts entry, the file index, and one per chart"
+        3 + 3 + 1 + 1 + charts_drawn,
+        "a segment entry per source (each has fewer than 256 articles), a counts entry, the spellings, the file index, and one per chart"
     );
     // Damage every entry differently: truncate, flip a byte, empty, garbage.
     for (k, path) in entries.iter().enumerate() {
@@ -414,12 +425,12 @@ fn an_unwritable_cache_is_a_warning_not_a_failure() {
     write_config(dir.path(), r#""trade""#, "");
     fs::create_dir_all(dir.path().join("out")).unwrap();
     // A file where the cache folder should be: no entry can be written
-    // (3 segments, 3 source counts, the file index).
+    // (3 segments, 3 source counts, the spellings, the file index).
     fs::write(dir.path().join("out/.cache"), "in the way").unwrap();
     let out = framescope(dir.path(), &["run", "--quiet", "--output", "out"]);
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(
-        stderr.contains("warning: cache: 7 entries could not be written"),
+        stderr.contains("warning: cache: 8 entries could not be written"),
         "{stderr}"
     );
     assert_eq!(

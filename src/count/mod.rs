@@ -15,6 +15,7 @@
 mod pairs;
 
 use std::borrow::Cow;
+use std::sync::Arc;
 
 use compact_str::CompactString;
 use rustc_hash::FxHashMap;
@@ -85,8 +86,13 @@ struct WordInfo {
     matches: WordMatches,
 }
 
+/// A tally's vocabulary: every distinct spelling it met, with its form and
+/// stem interned. Tallies hold it behind an [`Arc`] and copy it on the first
+/// write, so the workers of a cached re-run can share one vocabulary built
+/// before counting ([`Vocab::of_spellings`]): they then never stem or match a
+/// word twice, and merging them needs no re-mapping of stems.
 #[derive(Debug, Default, Clone)]
-struct Vocab {
+pub struct Vocab {
     /// Spellings are keyed inline (most words fit in 24 bytes), so a lookup
     /// compares bytes already in the table instead of following a pointer.
     by_surface: FxHashMap<CompactString, u32>,
@@ -95,26 +101,94 @@ struct Vocab {
     /// Stem id of each form id.
     form_stem: Vec<u32>,
     stems: Interner,
-    /// Spellings that lexicon terms matched, as written (case kept; phrases joined by spaces).
-    matched: Interner,
+}
+
+/// What [`Vocab::insert`] needs to know about a new spelling.
+struct NewWord {
+    form: String,
+    stem: String,
+    content: bool,
+    matches: WordMatches,
+}
+
+impl NewWord {
+    /// Stems, classifies and matches one spelling.
+    fn of(surface: &str, analyzer: &Analyzer) -> NewWord {
+        let form = form_of(surface);
+        let stem = analyzer.config.stemmer.stem(&form);
+        NewWord::with_stem(surface, form, stem, analyzer)
+    }
+
+    /// The same when the form and its stem are known.
+    fn with_stem(surface: &str, form: String, stem: String, analyzer: &Analyzer) -> NewWord {
+        let stemmer = &analyzer.config.stemmer;
+        NewWord {
+            content: !stemmer.is_stopword(&form),
+            matches: analyzer.matcher.match_stemmed(surface, &form, &stem),
+            form,
+            stem,
+        }
+    }
 }
 
 impl Vocab {
-    fn lookup(&mut self, surface: &str, analyzer: &Analyzer) -> u32 {
-        if let Some(&id) = self.by_surface.get(surface) {
+    /// The vocabulary of a list of spellings (each listed once), numbered
+    /// in list order; the words are stemmed and matched in parallel.
+    pub fn of_spellings(spellings: &[&str], analyzer: &Analyzer) -> Arc<Vocab> {
+        use rayon::prelude::*;
+        let described: Vec<NewWord> = spellings
+            .par_iter()
+            .map(|s| NewWord::of(s, analyzer))
+            .collect();
+        let mut vocab = Vocab::default();
+        vocab.by_surface.reserve(spellings.len());
+        for (surface, word) in spellings.iter().zip(described) {
+            if !vocab.by_surface.contains_key(*surface) {
+                vocab.insert(surface, word);
+            }
+        }
+        Arc::new(vocab)
+    }
+
+    /// Number of distinct spellings.
+    pub fn spelling_count(&self) -> usize {
+        self.words.len()
+    }
+
+    /// Every spelling, sorted (what [`Vocab::of_spellings`] rebuilds from).
+    pub fn spellings(&self) -> Vec<&str> {
+        let mut out: Vec<&str> = self.by_surface.keys().map(|s| s.as_str()).collect();
+        out.sort_unstable();
+        out
+    }
+
+    /// The id of `surface`, adding it (a copy of a shared vocabulary) if it is new.
+    fn lookup(vocab: &mut Arc<Vocab>, surface: &str, analyzer: &Analyzer) -> u32 {
+        if let Some(&id) = vocab.by_surface.get(surface) {
             return id;
         }
-        let form_text = form_of(surface);
-        let stemmer = &analyzer.config.stemmer;
-        let form = self.form_id(&form_text, |stems| stems.intern(&stemmer.stem(&form_text)));
-        let stem = self.form_stem[form as usize];
+        // Spellings of one form ("The", "the") share its stem: stem once a form.
+        let form = form_of(surface);
+        let word = match vocab.forms.ids.get(form.as_str()) {
+            Some(&f) => {
+                let stem = vocab.stems.get(vocab.form_stem[f as usize]).to_string();
+                NewWord::with_stem(surface, form, stem, analyzer)
+            }
+            None => {
+                let stem = analyzer.config.stemmer.stem(&form);
+                NewWord::with_stem(surface, form, stem, analyzer)
+            }
+        };
+        Arc::make_mut(vocab).insert(surface, word)
+    }
+
+    fn insert(&mut self, surface: &str, word: NewWord) -> u32 {
+        let form = self.form_id(&word.form, |stems| stems.intern(&word.stem));
         let info = WordInfo {
             form,
-            stem,
-            content: !stemmer.is_stopword(&form_text),
-            matches: analyzer
-                .matcher
-                .match_stemmed(surface, &form_text, self.stems.get(stem)),
+            stem: self.form_stem[form as usize],
+            content: word.content,
+            matches: word.matches,
         };
         let id = self.words.len() as u32;
         self.words.push(info);
@@ -131,6 +205,57 @@ impl Vocab {
             self.form_stem.push(stem);
         }
         id
+    }
+
+    /// Adds every stem, form and spelling of `other`; returns the new
+    /// numbers of `other`'s stem and form ids.
+    fn absorb(&mut self, other: &Vocab) -> (Vec<u32>, Vec<u32>) {
+        let stem_map: Vec<u32> = other
+            .stems
+            .strings
+            .iter()
+            .map(|s| self.stems.intern(s))
+            .collect();
+        let form_map: Vec<u32> = other
+            .forms
+            .strings
+            .iter()
+            .zip(&other.form_stem)
+            .map(|(form, &stem)| self.form_id(form, |_| stem_map[stem as usize]))
+            .collect();
+        // Spellings too, so that a merged tally knows every spelling it
+        // counted (the cache keeps them to rebuild the vocabulary).
+        for (surface, &id) in &other.by_surface {
+            if !self.by_surface.contains_key(surface) {
+                let theirs = &other.words[id as usize];
+                let word = WordInfo {
+                    form: form_map[theirs.form as usize],
+                    stem: stem_map[theirs.stem as usize],
+                    content: theirs.content,
+                    matches: theirs.matches.clone(),
+                };
+                self.by_surface
+                    .insert(surface.clone(), self.words.len() as u32);
+                self.words.push(word);
+            }
+        }
+        (stem_map, form_map)
+    }
+
+    /// The id of a stem, interning it (in a copy of a shared vocabulary) if it is new.
+    fn stem_id(vocab: &mut Arc<Vocab>, stem: &str) -> u32 {
+        match vocab.stems.ids.get(stem) {
+            Some(&id) => id,
+            None => Arc::make_mut(vocab).stems.intern(stem),
+        }
+    }
+
+    /// The same for a form whose stem has id `stem`.
+    fn form_id_shared(vocab: &mut Arc<Vocab>, form: &str, stem: u32) -> u32 {
+        match vocab.forms.ids.get(form) {
+            Some(&id) => id,
+            None => Arc::make_mut(vocab).form_id(form, |_| stem),
+        }
     }
 }
 
@@ -262,7 +387,9 @@ impl DocumentParts {
 /// Counts for any set of documents; see the module documentation.
 #[derive(Debug, Default, Clone)]
 pub struct Tally {
-    vocab: Vocab,
+    vocab: Arc<Vocab>,
+    /// Spellings that lexicon terms matched, as written (case kept; phrases joined by spaces).
+    matched: Interner,
     /// By source index; grows as documents of higher sources arrive.
     pub sources: Vec<SourceTally>,
     /// One entry per document added, in no particular order (see [`Tally::documents_in_order`]).
@@ -504,7 +631,7 @@ impl Tally {
     ) -> SpellingIds {
         let mut out = SpellingIds::default();
         for spelling in spellings {
-            let id = self.vocab.lookup(spelling, analyzer);
+            let id = Vocab::lookup(&mut self.vocab, spelling, analyzer);
             let matches = &self.vocab.words[id as usize].matches;
             out.ids.push(id);
             out.may_match
@@ -552,7 +679,8 @@ impl Tally {
         if self.sources.len() <= source {
             self.sources.resize_with(source + 1, SourceTally::default);
         }
-        let vocab = &mut self.vocab;
+        let vocab = &*self.vocab;
+        let matched = &mut self.matched;
         let pending = &mut self.pending;
         let src = &mut self.sources[source];
         src.ensure_lists(list_count);
@@ -655,11 +783,9 @@ impl Tally {
                 let last = tokens.words[(m.start + m.len - 1) as usize].end as usize;
                 let spelling = &text[first..last];
                 let spelling = if m.len == 1 || !spelling.contains(char::is_whitespace) {
-                    vocab.matched.intern(spelling)
+                    matched.intern(spelling)
                 } else {
-                    vocab
-                        .matched
-                        .intern(&spelling.split_whitespace().collect::<Vec<_>>().join(" "))
+                    matched.intern(&spelling.split_whitespace().collect::<Vec<_>>().join(" "))
                 };
                 *tally.forms.entry((m.term, spelling)).or_insert(0) += 1;
                 if context.iter().any(|r| r.contains(&m.start)) {
@@ -720,27 +846,24 @@ impl Tally {
             self.sources
                 .resize_with(other.sources.len(), SourceTally::default);
         }
-        let stem_map: Vec<u32> = other
-            .vocab
-            .stems
-            .strings
-            .iter()
-            .map(|s| self.vocab.stems.intern(s))
-            .collect();
-        let form_map: Vec<u32> = other
-            .vocab
-            .forms
-            .strings
-            .iter()
-            .zip(&other.vocab.form_stem)
-            .map(|(form, &stem)| self.vocab.form_id(form, |_| stem_map[stem as usize]))
-            .collect();
+        if self.vocab.words.is_empty() && self.vocab.stems.strings.is_empty() {
+            // Nothing of `self` refers to a word or stem yet: take the other's numbering.
+            self.vocab = Arc::clone(&other.vocab);
+        }
+        let (stem_map, form_map): (Vec<u32>, Vec<u32>) = if Arc::ptr_eq(&self.vocab, &other.vocab) {
+            // One shared vocabulary: the same numbers on both sides.
+            (
+                (0..other.vocab.stems.strings.len() as u32).collect(),
+                (0..other.vocab.forms.strings.len() as u32).collect(),
+            )
+        } else {
+            Arc::make_mut(&mut self.vocab).absorb(&other.vocab)
+        };
         let matched_map: Vec<u32> = other
-            .vocab
             .matched
             .strings
             .iter()
-            .map(|s| self.vocab.matched.intern(s))
+            .map(|s| self.matched.intern(s))
             .collect();
         for (mine, theirs) in self.sources.iter_mut().zip(other.sources) {
             mine.merge(theirs, &stem_map, &form_map, &matched_map);
@@ -805,12 +928,14 @@ impl Tally {
         let stem_map: Vec<u32> = counts
             .stems
             .iter()
-            .map(|(s, _)| self.vocab.stems.intern(s))
+            .map(|(s, _)| Vocab::stem_id(&mut self.vocab, s))
             .collect();
         let form_map: Vec<u32> = counts
             .forms
             .iter()
-            .map(|(form, stem, _)| self.vocab.form_id(form, |_| stem_map[*stem as usize]))
+            .map(|(form, stem, _)| {
+                Vocab::form_id_shared(&mut self.vocab, form, stem_map[*stem as usize])
+            })
             .collect();
         let src = &mut self.sources[source];
         src.words += counts.words;
@@ -828,6 +953,19 @@ impl Tally {
             .map(|&(a, b, n)| (pair_key(stem_map[a as usize], stem_map[b as usize]), n))
             .collect();
         src.pairs.add_table(PairTable::from_rows(rows));
+    }
+
+    /// A tally whose words are numbered by a shared vocabulary (see [`Vocab`]).
+    pub fn with_vocab(vocab: Arc<Vocab>) -> Tally {
+        Tally {
+            vocab,
+            ..Tally::default()
+        }
+    }
+
+    /// The vocabulary: every spelling counted, with its stem.
+    pub fn vocab(&self) -> &Vocab {
+        &self.vocab
     }
 
     /// Every stem with its count per source, in alphabetical stem order (a
@@ -1099,7 +1237,7 @@ impl Tally {
         let mut out: Vec<(u16, String, u64)> = tally
             .forms
             .iter()
-            .map(|(&(term, spelling), &n)| (term, self.vocab.matched.get(spelling).to_string(), n))
+            .map(|(&(term, spelling), &n)| (term, self.matched.get(spelling).to_string(), n))
             .collect();
         out.sort();
         out
@@ -1379,6 +1517,50 @@ mod tests {
     }
 
     #[test]
+    fn tallies_sharing_a_built_vocabulary_count_as_their_own_would() {
+        let c = config(THEMES);
+        let a = Analyzer::new(&c, &[]);
+        let docs = [
+            (0, "Trade with Russia grows. The multivector policy holds."),
+            (1, "Belt and Road trade, Russia and trade again."),
+            (0, "Multi-vectorial diplomacy: Russia, Russia. The Trade."),
+        ];
+        let mut own = Tally::default();
+        for (i, (s, d)) in docs.iter().enumerate() {
+            own.add_document(&a, *s, i, d);
+        }
+        // The vocabulary of every spelling, built apart (in sorted order, as
+        // the cache stores it), then shared by two tallies.
+        let spellings = own.vocab().spellings();
+        assert!(spellings.contains(&"Trade") && spellings.contains(&"trade"));
+        assert!(spellings.windows(2).all(|w| w[0] < w[1]));
+        let shared = Vocab::of_spellings(&spellings, &a);
+        let mut left = Tally::with_vocab(Arc::clone(&shared));
+        let mut right = Tally::with_vocab(Arc::clone(&shared));
+        left.add_document(&a, 0, 0, docs[0].1);
+        right.add_document(&a, 1, 1, docs[1].1);
+        left.add_document(&a, 0, 2, docs[2].1);
+        // Every spelling was known: neither tally copied the vocabulary.
+        assert!(Arc::ptr_eq(&left.vocab, &shared) && Arc::ptr_eq(&right.vocab, &shared));
+        // A new word makes a tally's own copy and leaves the shared one alone.
+        let mut third = Tally::with_vocab(Arc::clone(&shared));
+        third.add_document(&a, 1, 3, "Entirely unheard-of vocabulary.");
+        assert!(!Arc::ptr_eq(&third.vocab, &shared));
+        assert_eq!(shared.words.len(), spellings.len());
+        let merged = Tally::default().merge(left).merge(right);
+        for s in [0, 1] {
+            assert_eq!(merged.term_counts(&[s]), own.term_counts(&[s]));
+            assert_eq!(merged.pair_counts(&[s], 100), own.pair_counts(&[s], 100));
+            for (m, o) in merged.sources[s].lists.iter().zip(&own.sources[s].lists) {
+                assert_eq!((m.hits, &m.terms), (o.hits, &o.terms));
+            }
+            assert_eq!(merged.matched_forms(s, 0), own.matched_forms(s, 0));
+            assert_eq!(merged.anchor_pair_counts(s), own.anchor_pair_counts(s));
+        }
+        assert_eq!(merged.vocab().spellings(), spellings);
+    }
+
+    #[test]
     fn merged_tallies_equal_one_tally() {
         let c = config(THEMES);
         let a = Analyzer::new(&c, &[]);
@@ -1423,6 +1605,8 @@ mod tests {
             assert_eq!(merged.matched_forms(s, 0), one.matched_forms(s, 0));
         }
         assert_eq!(merged.type_count(&[0, 1]), one.type_count(&[0, 1]));
+        // The merged vocabulary knows every spelling either side met.
+        assert_eq!(merged.vocab().spellings(), one.vocab().spellings());
         assert!(one.sources[0].context_words > 0 && !one.sources[1].evidence[1].is_empty());
         let (mut merged, mut one) = (merged, one);
         assert_eq!(merged.documents_in_order(), one.documents_in_order());
