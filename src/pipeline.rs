@@ -531,10 +531,16 @@ fn count_corpus(
     let mut partial = segments
         .par_chunks(chunk_len)
         .map(|chunk| {
-            let mut partial = Partial::default();
-            if let Some(vocab) = &shared_vocab {
-                partial.tally = Tally::with_vocab(Arc::clone(vocab));
-            }
+            let tally = match &shared_vocab {
+                Some(vocab) => Tally::with_vocab(Arc::clone(vocab)),
+                // The spellings entry is written from the merged tally.
+                None if spellings_key.is_some() => Tally::keeping_spellings(),
+                None => Tally::default(),
+            };
+            let mut partial = Partial {
+                tally,
+                ..Partial::default()
+            };
             for segment in chunk {
                 let id = &corpus.sources[segment.source].id;
                 count_segment(&analyzer, cache.as_ref(), &mut partial, id, segment, &bar);
