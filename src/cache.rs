@@ -151,10 +151,8 @@ pub enum SegmentDocument {
 /// A segment entry: its documents and the distinct spellings of their words.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CachedSegment {
-    /// Every spelling, one after the other.
-    spelling_text: String,
-    /// Where each spelling ends in `spelling_text`.
-    spelling_ends: Vec<u32>,
+    /// The distinct spellings of its words.
+    spellings: Spellings,
     /// The documents, in segment order.
     pub documents: Vec<SegmentDocument>,
 }
@@ -162,19 +160,19 @@ pub struct CachedSegment {
 impl CachedSegment {
     /// The distinct spellings, by number.
     pub fn spellings(&self) -> impl Iterator<Item = &str> {
-        (0..self.spelling_ends.len()).map(|k| self.spelling(k))
+        self.spellings.iter()
     }
 
     /// Spelling number `k`.
     pub fn spelling(&self, k: usize) -> &str {
-        let start = if k == 0 { 0 } else { self.spelling_ends[k - 1] };
-        &self.spelling_text[start as usize..self.spelling_ends[k] as usize]
+        self.spellings.get(k)
     }
 }
 
-/// A spellings entry: the distinct spellings of every word of a corpus,
-/// from which a re-run builds its vocabulary before counting.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// A table of distinct spellings, one after the other in one string: a
+/// segment's (its words refer to them by number) or a whole corpus's (the
+/// spellings entry, from which a re-run builds its vocabulary).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Spellings {
     text: String,
     /// Where each spelling ends in `text`.
@@ -182,17 +180,54 @@ pub struct Spellings {
 }
 
 impl Spellings {
+    /// Adds a spelling; returns its number.
+    fn push(&mut self, spelling: &str) -> u32 {
+        self.text.push_str(spelling);
+        self.ends.push(self.text.len() as u32);
+        self.ends.len() as u32 - 1
+    }
+
+    fn len(&self) -> usize {
+        self.ends.len()
+    }
+
+    /// Spelling number `k`.
+    fn get(&self, k: usize) -> &str {
+        let start = if k == 0 { 0 } else { self.ends[k - 1] };
+        &self.text[start as usize..self.ends[k] as usize]
+    }
+
+    fn iter(&self) -> impl Iterator<Item = &str> {
+        (0..self.len()).map(|k| self.get(k))
+    }
+
     /// The spellings, in stored order.
     pub fn list(&self) -> Vec<&str> {
+        self.iter().collect()
+    }
+
+    fn encode(&self, out: &mut Vec<u8>) {
+        put_str(out, &self.text);
+        put_u64(out, self.ends.len() as u64);
+        for &end in &self.ends {
+            put_u32(out, end);
+        }
+    }
+
+    /// Trusted only if every spelling is non-empty, ends on a character
+    /// boundary, and together they are the whole text.
+    fn decode(r: &mut Reader) -> Option<Spellings> {
+        let text = r.str()?.to_string();
+        let n = r.len(4)?;
+        let ends = r.u32s(n)?;
         let mut start = 0;
-        self.ends
-            .iter()
-            .map(|&end| {
-                let s = &self.text[start as usize..end as usize];
-                start = end;
-                s
-            })
-            .collect()
+        for &end in &ends {
+            if end <= start || end as usize > text.len() || !text.is_char_boundary(end as usize) {
+                return None;
+            }
+            start = end;
+        }
+        (start as usize == text.len()).then_some(Spellings { text, ends })
     }
 }
 
@@ -323,19 +358,8 @@ impl Cache {
         if r.len(1)? != len {
             return None;
         }
-        let spelling_text = r.str()?.to_string();
-        let n_spellings = r.len(4)?;
-        let spelling_ends = r.u32s(n_spellings)?;
-        let mut start = 0;
-        for &end in &spelling_ends {
-            if end < start
-                || end as usize > spelling_text.len()
-                || !spelling_text.is_char_boundary(end as usize)
-            {
-                return None;
-            }
-            start = end;
-        }
+        let spellings = Spellings::decode(&mut r)?;
+        let n_spellings = spellings.len();
         let mut documents = Vec::with_capacity(len);
         for _ in 0..len {
             documents.push(match r.u8()? {
@@ -353,8 +377,7 @@ impl Cache {
             });
         }
         (r.remaining() == 0).then_some(CachedSegment {
-            spelling_text,
-            spelling_ends,
+            spellings,
             documents,
         })
     }
@@ -368,8 +391,7 @@ impl Cache {
         documents: &[Option<(&str, u64, &Prepared)>],
     ) -> std::io::Result<()> {
         let mut numbers: FxHashMap<&str, u32> = FxHashMap::default();
-        let mut spelling_text = String::new();
-        let mut spelling_ends: Vec<u32> = Vec::new();
+        let mut spellings = Spellings::default();
         let mut body = Vec::new();
         for d in documents {
             let Some((encoding, replaced, prepared)) = d else {
@@ -379,23 +401,17 @@ impl Cache {
             let segment_number: Vec<u32> = (0..prepared.first_use.len())
                 .map(|k| {
                     let spelling = prepared.spelling_text(k);
-                    *numbers.entry(spelling).or_insert_with(|| {
-                        spelling_text.push_str(spelling);
-                        spelling_ends.push(spelling_text.len() as u32);
-                        spelling_ends.len() as u32 - 1
-                    })
+                    *numbers
+                        .entry(spelling)
+                        .or_insert_with(|| spellings.push(spelling))
                 })
                 .collect();
             body.push(1);
             encode_document(&mut body, encoding, *replaced, prepared, &segment_number);
         }
-        let mut payload = Vec::with_capacity(body.len() + spelling_text.len() + 64);
+        let mut payload = Vec::with_capacity(body.len() + spellings.text.len() + 64);
         put_u64(&mut payload, documents.len() as u64);
-        put_str(&mut payload, &spelling_text);
-        put_u64(&mut payload, spelling_ends.len() as u64);
-        for &end in &spelling_ends {
-            put_u32(&mut payload, end);
-        }
+        spellings.encode(&mut payload);
         payload.extend_from_slice(&body);
         write_entry(&self.segments, KIND_SEGMENT, key, &payload)
     }
@@ -490,30 +506,18 @@ impl Cache {
     pub fn load_spellings(&self, key: Key) -> Option<Spellings> {
         let entry = read_entry(&self.sources.join(key.file_name()), KIND_SPELLINGS, key)?;
         let mut r = entry.payload();
-        let text = r.str()?.to_string();
-        let n = r.len(4)?;
-        let ends = r.u32s(n)?;
-        let mut start = 0;
-        for &end in &ends {
-            if end <= start || end as usize > text.len() || !text.is_char_boundary(end as usize) {
-                return None;
-            }
-            start = end;
-        }
-        (r.remaining() == 0 && start as usize == text.len()).then_some(Spellings { text, ends })
+        let spellings = Spellings::decode(&mut r)?;
+        (r.remaining() == 0).then_some(spellings)
     }
 
     /// Stores the distinct spellings of a corpus (each once, none empty).
-    pub fn store_spellings(&self, key: Key, spellings: &[&str]) -> std::io::Result<()> {
-        let text: String = spellings.concat();
-        let mut payload = Vec::with_capacity(text.len() + 4 * spellings.len() + 16);
-        put_str(&mut payload, &text);
-        put_u64(&mut payload, spellings.len() as u64);
-        let mut end = 0;
-        for s in spellings {
-            end += s.len() as u32;
-            put_u32(&mut payload, end);
+    pub fn store_spellings(&self, key: Key, list: &[&str]) -> std::io::Result<()> {
+        let mut spellings = Spellings::default();
+        for s in list {
+            spellings.push(s);
         }
+        let mut payload = Vec::with_capacity(spellings.text.len() + 4 * list.len() + 16);
+        spellings.encode(&mut payload);
         write_entry(&self.sources, KIND_SPELLINGS, key, &payload)
     }
 

@@ -170,16 +170,11 @@ impl Vocab {
         }
         // Spellings of one form ("The", "the") share its stem: stem once a form.
         let form = form_of(surface);
-        let word = match vocab.forms.ids.get(form.as_str()) {
-            Some(&f) => {
-                let stem = vocab.stems.get(vocab.form_stem[f as usize]).to_string();
-                NewWord::with_stem(surface, form, stem, analyzer)
-            }
-            None => {
-                let stem = analyzer.config.stemmer.stem(&form);
-                NewWord::with_stem(surface, form, stem, analyzer)
-            }
+        let stem = match vocab.forms.ids.get(form.as_str()) {
+            Some(&f) => vocab.stems.get(vocab.form_stem[f as usize]).to_string(),
+            None => analyzer.config.stemmer.stem(&form),
         };
+        let word = NewWord::with_stem(surface, form, stem, analyzer);
         Arc::make_mut(vocab).insert(surface, word)
     }
 
@@ -226,23 +221,20 @@ impl Vocab {
             .collect();
         // Spellings too, so that a merged tally knows every spelling it
         // counted (the cache keeps them to rebuild the vocabulary).
-        let other_spellings = if spellings {
-            &other.by_surface
-        } else {
-            &FxHashMap::default()
-        };
-        for (surface, &id) in other_spellings {
-            if !self.by_surface.contains_key(surface) {
-                let theirs = &other.words[id as usize];
-                let word = WordInfo {
-                    form: form_map[theirs.form as usize],
-                    stem: stem_map[theirs.stem as usize],
-                    content: theirs.content,
-                    matches: theirs.matches.clone(),
-                };
-                self.by_surface
-                    .insert(surface.clone(), self.words.len() as u32);
-                self.words.push(word);
+        if spellings {
+            for (surface, &id) in &other.by_surface {
+                if !self.by_surface.contains_key(surface) {
+                    let theirs = &other.words[id as usize];
+                    let word = WordInfo {
+                        form: form_map[theirs.form as usize],
+                        stem: stem_map[theirs.stem as usize],
+                        content: theirs.content,
+                        matches: theirs.matches.clone(),
+                    };
+                    self.by_surface
+                        .insert(surface.clone(), self.words.len() as u32);
+                    self.words.push(word);
+                }
             }
         }
         (stem_map, form_map)
