@@ -14,9 +14,12 @@
 //! - a **source** entry: the source's lexicon-independent counts
 //!   ([`SourceTextCounts`]: words, tokens, sentences, terms, pairs), keyed by
 //!   the tokenizer settings, the source id and every document's path and key;
-//! - a **spellings** entry: the distinct spellings of the whole corpus, keyed
-//!   by every source's key; when every source is cached, a re-run builds its
-//!   vocabulary from it once, before counting, and the workers share it;
+//! - a **spellings** entry: the distinct spellings of the whole corpus
+//!   (sorted), and for each segment entry the corpus number of each of its
+//!   spellings, keyed by every source's key; when every source is cached, a
+//!   re-run builds its vocabulary from it once, before counting, and the
+//!   workers share it and take a segment's spelling numbers from it instead
+//!   of looking each spelling up;
 //! - the **file index** of an input folder (keyed by the tokenizer settings
 //!   and the folder's path): for each input file, its [`FileStamp`] (size,
 //!   modification and status-change times, inode, device) when its key was
@@ -63,7 +66,7 @@ use crate::report::write::{TEMP_PREFIX, TEMP_SUFFIX};
 use crate::tokenize::{Tokens, Word};
 
 /// Bumped whenever the layout of an entry changes.
-const FORMAT_VERSION: u32 = 4;
+const FORMAT_VERSION: u32 = 5;
 const MAGIC: &[u8; 8] = b"FSCACHE\0";
 const KIND_SEGMENT: u8 = 3;
 const KIND_SOURCE: u8 = 2;
@@ -163,6 +166,16 @@ impl CachedSegment {
         self.spellings.iter()
     }
 
+    /// The table of distinct spellings.
+    pub fn spelling_table(&self) -> &Spellings {
+        &self.spellings
+    }
+
+    /// The documents, and the table of distinct spellings they refer to.
+    pub fn into_parts(self) -> (Vec<SegmentDocument>, Spellings) {
+        (self.documents, self.spellings)
+    }
+
     /// Spelling number `k`.
     pub fn spelling(&self, k: usize) -> &str {
         self.spellings.get(k)
@@ -187,23 +200,40 @@ impl Spellings {
         self.ends.len() as u32 - 1
     }
 
-    fn len(&self) -> usize {
+    /// Number of spellings.
+    pub fn len(&self) -> usize {
         self.ends.len()
     }
 
+    /// Whether there are none.
+    pub fn is_empty(&self) -> bool {
+        self.ends.is_empty()
+    }
+
     /// Spelling number `k`.
-    fn get(&self, k: usize) -> &str {
+    pub fn get(&self, k: usize) -> &str {
         let start = if k == 0 { 0 } else { self.ends[k - 1] };
         &self.text[start as usize..self.ends[k] as usize]
     }
 
-    fn iter(&self) -> impl Iterator<Item = &str> {
+    /// The spellings, in stored order.
+    pub fn iter(&self) -> impl Iterator<Item = &str> {
         (0..self.len()).map(|k| self.get(k))
     }
 
     /// The spellings, in stored order.
     pub fn list(&self) -> Vec<&str> {
         self.iter().collect()
+    }
+
+    /// A hash of the table (its text and where each spelling ends).
+    fn fingerprint(&self) -> u64 {
+        let mut hasher = Xxh3::new();
+        hasher.update(self.text.as_bytes());
+        for end in &self.ends {
+            hasher.update(&end.to_le_bytes());
+        }
+        hasher.digest()
     }
 
     fn encode(&self, out: &mut Vec<u8>) {
@@ -228,6 +258,27 @@ impl Spellings {
             start = end;
         }
         (start as usize == text.len()).then_some(Spellings { text, ends })
+    }
+}
+
+/// A spellings entry: the corpus's distinct spellings, and for each segment
+/// entry the corpus number of each spelling of its table.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct CorpusSpellings {
+    /// Sorted, each once.
+    pub spellings: Spellings,
+    /// Per segment key: the fingerprint of the segment's table, and the
+    /// corpus number of each of its spellings.
+    segments: FxHashMap<Key, (u64, Vec<u32>)>,
+}
+
+impl CorpusSpellings {
+    /// The corpus number of each spelling of segment `segment`'s `table`,
+    /// when the entry has them for this very table (its fingerprint).
+    pub fn numbers_of(&self, segment: Key, table: &Spellings) -> Option<&[u32]> {
+        let (fingerprint, numbers) = self.segments.get(&segment)?;
+        let same = numbers.len() == table.len() && *fingerprint == table.fingerprint();
+        same.then_some(numbers.as_slice())
     }
 }
 
@@ -384,12 +435,13 @@ impl Cache {
 
     /// Stores a segment entry: per document, `None` or (encoding, replaced
     /// bytes, prepared text). The documents' own spelling numbers are
-    /// translated into one table for the segment.
+    /// translated into one table for the segment, which is returned with
+    /// the outcome of writing (the spellings entry maps it to the corpus's).
     pub fn store_segment(
         &self,
         key: Key,
         documents: &[Option<(&str, u64, &Prepared)>],
-    ) -> std::io::Result<()> {
+    ) -> (Spellings, std::io::Result<()>) {
         let mut numbers: FxHashMap<&str, u32> = FxHashMap::default();
         let mut spellings = Spellings::default();
         let mut body = Vec::new();
@@ -413,7 +465,8 @@ impl Cache {
         put_u64(&mut payload, documents.len() as u64);
         spellings.encode(&mut payload);
         payload.extend_from_slice(&body);
-        write_entry(&self.segments, KIND_SEGMENT, key, &payload)
+        let written = write_entry(&self.segments, KIND_SEGMENT, key, &payload);
+        (spellings, written)
     }
 
     /// The file index of input folder `input` (empty when there is no valid one).
@@ -502,22 +555,71 @@ impl Cache {
         Key(hasher.digest128())
     }
 
-    /// The distinct spellings of a corpus, if there is a valid entry for `key`.
-    pub fn load_spellings(&self, key: Key) -> Option<Spellings> {
+    /// The spellings entry for `key`, if there is a valid one.
+    pub fn load_spellings(&self, key: Key) -> Option<CorpusSpellings> {
         let entry = read_entry(&self.sources.join(key.file_name()), KIND_SPELLINGS, key)?;
         let mut r = entry.payload();
         let spellings = Spellings::decode(&mut r)?;
-        (r.remaining() == 0).then_some(spellings)
+        // Strictly ascending: each spelling once, so its number in the list
+        // is its number in the vocabulary built from it.
+        let ascending = (1..spellings.len()).all(|k| spellings.get(k - 1) < spellings.get(k));
+        let n_segments = r.len(16 + 8 + 8)?;
+        let mut segments = FxHashMap::default();
+        for _ in 0..n_segments {
+            let segment = Key(r.u128()?);
+            let fingerprint = r.u64()?;
+            let n = r.len(4)?;
+            let numbers = r.u32s(n)?;
+            if numbers.iter().any(|&k| k as usize >= spellings.len()) {
+                return None;
+            }
+            segments.insert(segment, (fingerprint, numbers));
+        }
+        (ascending && r.remaining() == 0).then_some(CorpusSpellings {
+            spellings,
+            segments,
+        })
     }
 
-    /// Stores the distinct spellings of a corpus (each once, none empty).
-    pub fn store_spellings(&self, key: Key, list: &[&str]) -> std::io::Result<()> {
+    /// Stores the distinct spellings of a corpus (`list`: sorted, each once,
+    /// none empty) and, for each segment entry's table of spellings, the
+    /// number in `list` of each of its spellings (a spelling not in `list`
+    /// leaves its segment out).
+    pub fn store_spellings(
+        &self,
+        key: Key,
+        list: &[&str],
+        segments: &[(Key, Spellings)],
+    ) -> std::io::Result<()> {
+        use rayon::prelude::*;
         let mut spellings = Spellings::default();
         for s in list {
             spellings.push(s);
         }
+        let number: FxHashMap<&str, u32> = list
+            .iter()
+            .enumerate()
+            .map(|(k, &s)| (s, k as u32))
+            .collect();
+        let mapped: Vec<(Key, u64, Vec<u32>)> = segments
+            .par_iter()
+            .filter_map(|(segment, table)| {
+                let numbers: Option<Vec<u32>> =
+                    table.iter().map(|s| number.get(s).copied()).collect();
+                numbers.map(|n| (*segment, table.fingerprint(), n))
+            })
+            .collect();
         let mut payload = Vec::with_capacity(spellings.text.len() + 4 * list.len() + 16);
         spellings.encode(&mut payload);
+        put_u64(&mut payload, mapped.len() as u64);
+        for (segment, fingerprint, numbers) in &mapped {
+            payload.extend_from_slice(&segment.0.to_le_bytes());
+            put_u64(&mut payload, *fingerprint);
+            put_u64(&mut payload, numbers.len() as u64);
+            for &k in numbers {
+                put_u32(&mut payload, k);
+            }
+        }
         write_entry(&self.sources, KIND_SPELLINGS, key, &payload)
     }
 
@@ -980,12 +1082,15 @@ mod tests {
         ]
     }
 
-    fn store(cache: &Cache, key: Key, segment: &[Option<(&str, u64, Prepared)>]) {
+    /// Stores a segment entry; returns its table of spellings.
+    fn store(cache: &Cache, key: Key, segment: &[Option<(&str, u64, Prepared)>]) -> Spellings {
         let parts: Vec<Option<(&str, u64, &Prepared)>> = segment
             .iter()
             .map(|d| d.as_ref().map(|(e, r, p)| (*e, *r, p)))
             .collect();
-        cache.store_segment(key, &parts).unwrap();
+        let (table, written) = cache.store_segment(key, &parts);
+        written.unwrap();
+        table
     }
 
     /// A loaded segment holds each stored document's text, tokens and
@@ -1095,22 +1200,103 @@ mod tests {
         let key = cache.spellings_key(&[Key(1), Key(2)]);
         assert_ne!(key, cache.spellings_key(&[Key(2), Key(1)]));
         let spellings = ["Kazakhstan’s", "multi-vector", "the"];
-        cache.store_spellings(key, &spellings).unwrap();
-        assert_eq!(cache.load_spellings(key).unwrap().list(), spellings);
+        cache.store_spellings(key, &spellings, &[]).unwrap();
+        assert_eq!(
+            cache.load_spellings(key).unwrap().spellings.list(),
+            spellings
+        );
         let path = cache.sources.join(key.file_name());
         let mut bytes = fs::read(&path).unwrap();
         let last = bytes.len() - 1;
         bytes[last] ^= 0x55;
         fs::write(&path, &bytes).unwrap();
         assert!(cache.load_spellings(key).is_none());
-        // Well formed, but a spelling ends inside a character (or is empty).
-        cache.store_spellings(key, &["Kazakhstan’s"]).unwrap();
+        // Well formed, but a spelling ends inside a character (or is empty):
+        // the last end comes before the (zero) count of segments.
+        cache.store_spellings(key, &["Kazakhstan’s"], &[]).unwrap();
         let mut bytes = fs::read(&path).unwrap();
         let n = bytes.len();
-        bytes[n - 4..].copy_from_slice(&11u32.to_le_bytes());
+        bytes[n - 12..n - 8].copy_from_slice(&11u32.to_le_bytes());
+        rewrite_checksum(&path, &mut bytes);
+        assert!(cache.load_spellings(key).is_none());
+        // Not in order, or a spelling twice: numbers would not be vocabulary ids.
+        for unordered in [&["the", "policy"][..], &["the", "the"]] {
+            cache.store_spellings(key, unordered, &[]).unwrap();
+            assert!(cache.load_spellings(key).is_none(), "{unordered:?}");
+        }
+    }
+
+    /// Writes `bytes` to `path` with the checksum their payload now has.
+    fn rewrite_checksum(path: &Path, bytes: &mut [u8]) {
         let checksum = xxh3_64(&bytes[HEADER_LEN..]);
         bytes[HEADER_LEN - 8..HEADER_LEN].copy_from_slice(&checksum.to_le_bytes());
-        fs::write(&path, &bytes).unwrap();
+        fs::write(path, &bytes).unwrap();
+    }
+
+    #[test]
+    fn spellings_entry_numbers_each_segments_spellings_in_the_corpus_list() {
+        let dir = tempfile::tempdir().unwrap();
+        let cache = Cache::new(&config(dir.path(), ""));
+        let table = store(&cache, Key(1), &segment());
+        // The segment's words as normalised (the curly apostrophe becomes
+        // ASCII), in first-use order, counted by hand from the two texts:
+        // "Trade" and "trade" are two spellings.
+        let words = [
+            "Kazakhstan's",
+            "multi-vector",
+            "policy",
+            "A",
+            "second",
+            "line",
+            "here",
+            "Trade",
+            "trade",
+            "and",
+            "the",
+        ];
+        assert_eq!(table.list(), words);
+        let mut list = words.to_vec();
+        list.push("zebra");
+        list.sort_unstable();
+        let other = Spellings::default();
+        let mut missing = Spellings::default();
+        missing.push("not-in-the-list");
+        let key = Key(9);
+        let segments = [(Key(1), table.clone()), (Key(2), other), (Key(3), missing)];
+        cache.store_spellings(key, &list, &segments).unwrap();
+        let loaded = cache.load_spellings(key).unwrap();
+        assert_eq!(loaded.spellings.list(), list);
+        let numbers = loaded.numbers_of(Key(1), &table).unwrap();
+        let expected: Vec<u32> = words
+            .iter()
+            .map(|w| list.iter().position(|s| s == w).unwrap() as u32)
+            .collect();
+        assert_eq!(numbers, expected);
+        // Another table under the same key, an unknown segment, and a segment
+        // with a spelling the list lacks (left out) have no numbers.
+        let mut changed = Spellings::default();
+        for w in words.iter().rev() {
+            changed.push(w);
+        }
+        assert!(loaded.numbers_of(Key(1), &changed).is_none());
+        assert!(loaded.numbers_of(Key(4), &table).is_none());
+        assert_eq!(
+            loaded.numbers_of(Key(2), &Spellings::default()),
+            Some(&[][..])
+        );
+        let mut missing = Spellings::default();
+        missing.push("not-in-the-list");
+        assert!(loaded.numbers_of(Key(3), &missing).is_none());
+        // A number past the end of the list makes the entry a miss.
+        let path = cache.sources.join(key.file_name());
+        let mut bytes = fs::read(&path).unwrap();
+        let n = bytes.len();
+        let at = (0..n - 4)
+            .rev()
+            .find(|&i| bytes[i..i + 4] == (expected[0]).to_le_bytes())
+            .unwrap();
+        bytes[at..at + 4].copy_from_slice(&(list.len() as u32).to_le_bytes());
+        rewrite_checksum(&path, &mut bytes);
         assert!(cache.load_spellings(key).is_none());
     }
 
@@ -1126,7 +1312,7 @@ mod tests {
         fs::write(kept.join("notes.txt"), "not an entry").unwrap();
         fs::write(kept.join(Key(6).file_name()), "old entry").unwrap();
         let current = cache.sources.join(Key(7).file_name());
-        cache.store_spellings(Key(7), &["a"]).unwrap();
+        cache.store_spellings(Key(7), &["a"], &[]).unwrap();
         cache.remove_older_formats().unwrap();
         assert!(!dir.path().join(".cache/v3").exists());
         assert!(kept.join("notes.txt").exists() && !kept.join(Key(6).file_name()).exists());

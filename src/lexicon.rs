@@ -179,6 +179,13 @@ pub struct WordMatches {
     pub phrase_words: Vec<u32>,
 }
 
+impl WordMatches {
+    /// Whether the word matches no term word at all.
+    pub fn is_empty(&self) -> bool {
+        self.single.is_empty() && self.phrase_words.is_empty()
+    }
+}
+
 /// A match of a term in a document: `len` words from `start`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Match {

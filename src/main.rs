@@ -105,7 +105,8 @@ fn print_outcome(outcome: &RunOutcome, timings: bool) -> anyhow::Result<()> {
             );
             match cache.spellings_reused {
                 Some(n) => eprintln!(
-                    "cache: the vocabulary ({n} spellings) was rebuilt from the cache and shared by the workers"
+                    "cache: the vocabulary ({n} spellings) was rebuilt from the cache and shared by the workers; {} of {} segments took their spelling numbers from it",
+                    cache.segments_numbered, cache.segments
                 ),
                 None => eprintln!("cache: no vocabulary reused (each worker stems the words it meets)"),
             }

@@ -13,7 +13,7 @@ use indicatif::{ProgressBar, ProgressStyle};
 use rayon::prelude::*;
 
 use crate::analyze::build_report;
-use crate::cache::{Cache, CachedDocument, Key, SegmentDocument};
+use crate::cache::{Cache, CachedDocument, CorpusSpellings, Key, SegmentDocument, Spellings};
 use crate::config::Config;
 use crate::count::{
     Analyzer, DocumentParts, SourceTextCounts, SpellingIds, Tally, TextCounts, Vocab, Words,
@@ -64,10 +64,15 @@ struct Partial {
     warnings: Vec<String>,
     /// Documents taken from the cache.
     reused_documents: usize,
+    /// Segments whose spelling numbers came from the spellings entry.
+    numbered_segments: usize,
     /// Sources with a file whose bytes changed between hashing and counting.
     changed_sources: Vec<usize>,
     /// Cache entries that could not be written.
     cache_errors: Vec<String>,
+    /// Each segment entry's table of spellings, kept for the spellings
+    /// entry (only when it is to be written).
+    segment_spellings: Vec<(Key, Spellings)>,
 }
 
 impl Partial {
@@ -77,8 +82,10 @@ impl Partial {
         self.documents.extend(other.documents);
         self.warnings.extend(other.warnings);
         self.reused_documents += other.reused_documents;
+        self.numbered_segments += other.numbered_segments;
         self.changed_sources.extend(other.changed_sources);
         self.cache_errors.extend(other.cache_errors);
+        self.segment_spellings.extend(other.segment_spellings);
         self
     }
 }
@@ -99,6 +106,10 @@ pub struct CacheUse {
     /// Spellings of the vocabulary built from the cache before counting
     /// (`None`: not every source's counts were cached, or the entry was missing).
     pub spellings_reused: Option<usize>,
+    /// Segment entries (runs of cached documents) found, and of these, those
+    /// whose spellings were numbered by the spellings entry (not looked up).
+    pub segments: usize,
+    pub segments_numbered: usize,
     /// Charts drawn (0 until the charts are rendered).
     pub charts: usize,
     /// Charts whose PNG came from the cache (the SVG is drawn every run).
@@ -492,13 +503,19 @@ fn count_corpus(
     });
     let all_cached = cached.iter().all(Option::is_some);
     let started = Instant::now();
-    let shared_vocab = match (&cache, spellings_key) {
-        (Some(cache), Some(key)) if all_cached => cache.load_spellings(key).map(|spellings| {
-            let vocab = Vocab::of_spellings(&spellings.list(), &analyzer);
-            timings.push(("vocabulary", started.elapsed()));
-            vocab
-        }),
+    let corpus_spellings = match (&cache, spellings_key) {
+        (Some(cache), Some(key)) if all_cached => cache.load_spellings(key),
         _ => None,
+    };
+    let shared_vocab = corpus_spellings.as_ref().map(|corpus| {
+        let vocab = Vocab::of_spellings(&corpus.spellings.list(), &analyzer);
+        timings.push(("vocabulary", started.elapsed()));
+        vocab
+    });
+    let segment_spellings = match (&corpus_spellings, spellings_key) {
+        (Some(corpus), _) => SegmentSpellings::Numbered(corpus),
+        (None, Some(_)) => SegmentSpellings::Collect,
+        (None, None) => SegmentSpellings::Ignore,
     };
     let jobs = documents
         .iter()
@@ -543,7 +560,13 @@ fn count_corpus(
             };
             for segment in chunk {
                 let id = &corpus.sources[segment.source].id;
-                count_segment(&analyzer, cache.as_ref(), &mut partial, id, segment, &bar);
+                let counting = SegmentCounting {
+                    analyzer: &analyzer,
+                    cache: cache.as_ref(),
+                    spellings: &segment_spellings,
+                    bar: &bar,
+                };
+                count_segment(&counting, &mut partial, id, segment);
             }
             partial.tally.flush_pairs();
             partial
@@ -579,7 +602,9 @@ fn count_corpus(
             &shared_vocab,
             partial.changed_sources.is_empty(),
         ) {
-            if let Err(e) = cache.store_spellings(key, &partial.tally.vocab().spellings()) {
+            let segments = std::mem::take(&mut partial.segment_spellings);
+            let spellings = partial.tally.vocab().spellings();
+            if let Err(e) = cache.store_spellings(key, &spellings, &segments) {
                 partial.cache_errors.push(e.to_string());
             }
         }
@@ -606,6 +631,8 @@ fn count_corpus(
             sources_reused: cached.iter().filter(|c| c.is_some()).count(),
             files_hashed,
             spellings_reused: shared_vocab.as_ref().map(|v| v.spelling_count()),
+            segments: segments.len(),
+            segments_numbered: partial.numbered_segments,
             charts: 0,
             charts_reused: 0,
         }
@@ -722,22 +749,57 @@ fn file_key(cache: &Cache, doc: &Document) -> Option<Key> {
     }
 }
 
+/// What the spellings entry does while segments are counted.
+enum SegmentSpellings<'a> {
+    /// It was loaded: a cached segment's spelling numbers come from it.
+    Numbered(&'a CorpusSpellings),
+    /// It is written after counting: each segment's table of spellings is kept.
+    Collect,
+    /// Neither (no cache, or an entry that will not be written).
+    Ignore,
+}
+
+/// What every segment is counted with.
+struct SegmentCounting<'a> {
+    analyzer: &'a Analyzer<'a>,
+    cache: Option<&'a Cache>,
+    spellings: &'a SegmentSpellings<'a>,
+    bar: &'a ProgressBar,
+}
+
 /// Counts a segment's documents, from its cache entry when there is a valid
 /// one, else from the files (and then stores the entry).
 fn count_segment(
-    analyzer: &Analyzer,
-    cache: Option<&Cache>,
+    counting: &SegmentCounting,
     partial: &mut Partial,
     source_id: &str,
     segment: &Segment,
-    bar: &ProgressBar,
 ) {
+    let SegmentCounting {
+        analyzer,
+        cache,
+        spellings,
+        bar,
+    } = *counting;
     let entry = match (cache, segment.key) {
-        (Some(cache), Some(key)) => cache.load_segment(key, segment.jobs.len()),
+        (Some(cache), Some(key)) => cache
+            .load_segment(key, segment.jobs.len())
+            .map(|e| (key, e)),
         _ => None,
     };
-    if let Some(entry) = entry {
-        let ids = partial.tally.spelling_ids(analyzer, entry.spellings());
+    if let Some((key, entry)) = entry {
+        let numbers = match spellings {
+            SegmentSpellings::Numbered(corpus) => corpus.numbers_of(key, entry.spelling_table()),
+            _ => None,
+        };
+        let ids = match numbers {
+            // The numbers of the shared vocabulary: no lookup at all.
+            Some(numbers) => {
+                partial.numbered_segments += 1;
+                partial.tally.numbered_spelling_ids(numbers)
+            }
+            None => partial.tally.spelling_ids(analyzer, entry.spellings()),
+        };
         for (job, cached) in segment.jobs.iter().zip(&entry.documents) {
             let cached = match cached {
                 SegmentDocument::Prepared(d) => {
@@ -748,6 +810,9 @@ fn count_segment(
             };
             count_document(analyzer, None, partial, source_id, job, cached);
             bar.inc(1);
+        }
+        if let SegmentSpellings::Collect = spellings {
+            partial.segment_spellings.push((key, entry.into_parts().1));
         }
         return;
     }
@@ -767,8 +832,13 @@ fn count_segment(
             .iter()
             .map(|k| k.as_ref().map(|(e, r, p)| (*e, *r, p)))
             .collect();
-        if let Err(e) = cache.store_segment(key, &parts) {
-            partial.cache_errors.push(e.to_string());
+        match cache.store_segment(key, &parts) {
+            (table, Ok(())) => {
+                if let SegmentSpellings::Collect = spellings {
+                    partial.segment_spellings.push((key, table));
+                }
+            }
+            (_, Err(e)) => partial.cache_errors.push(e.to_string()),
         }
     }
 }

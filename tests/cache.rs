@@ -160,9 +160,10 @@ fn rerun_after_a_lexicon_edit_reuses_everything_and_equals_a_cold_run() {
     // The vocabulary came from the cache too. The fixture's distinct
     // spellings, by hand: a/one 8; a/two 8; b 9 of which Russia and China
     // are not new; c adds only "Oil" (case is kept): 8 + 8 + 7 + 1 = 24.
+    // Each of the three sources is one segment, numbered from the entry.
     let lines = cache_lines(dir.path(), "out", &[]);
     assert!(
-        lines.contains(&"cache: the vocabulary (24 spellings) was rebuilt from the cache and shared by the workers".to_string()),
+        lines.contains(&"cache: the vocabulary (24 spellings) was rebuilt from the cache and shared by the workers; 3 of 3 segments took their spelling numbers from it".to_string()),
         "{lines:?}"
     );
     // Hand counts with the new list (trade, oil, pipeline*):
@@ -215,7 +216,7 @@ fn unchanged_charts_are_not_rasterised_again() {
     assert!(reused > 0 && reused < n, "{}", lines[2]);
     cold_report(dir.path());
     assert_eq!(charts(dir.path(), "out"), charts(dir.path(), "cold"));
-    let entries = fs::read_dir(dir.path().join("out/.cache/v4/charts"))
+    let entries = fs::read_dir(dir.path().join("out/.cache/v5/charts"))
         .unwrap()
         .count();
     assert_eq!(entries, n, "one entry per chart of the last run");
@@ -245,7 +246,7 @@ fn an_edited_article_is_recounted_and_only_its_source_counts_again() {
     // The entries of a's old version are gone: one segment and one counts
     // entry per source, and the corpus's spellings, as after a first run.
     for (kind, expected) in [("segments", 3), ("sources", 3 + 1)] {
-        let entries = fs::read_dir(dir.path().join("out/.cache/v4").join(kind))
+        let entries = fs::read_dir(dir.path().join("out/.cache/v5").join(kind))
             .unwrap()
             .count();
         assert_eq!(

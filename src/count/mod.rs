@@ -634,10 +634,26 @@ impl Tally {
             let id = Vocab::lookup(&mut self.vocab, spelling, analyzer);
             let matches = &self.vocab.words[id as usize].matches;
             out.ids.push(id);
-            out.may_match
-                .push(!matches.single.is_empty() || !matches.phrase_words.is_empty());
+            out.may_match.push(!matches.is_empty());
         }
         out
+    }
+
+    /// The same for spellings given by their numbers in this tally's
+    /// vocabulary (a shared one built by [`Vocab::of_spellings`] numbers
+    /// them in list order): nothing is looked up or stemmed.
+    ///
+    /// # Panics
+    /// If a number is not in the vocabulary.
+    pub fn numbered_spelling_ids(&self, numbers: &[u32]) -> SpellingIds {
+        let words = &self.vocab.words;
+        SpellingIds {
+            ids: numbers.to_vec(),
+            may_match: numbers
+                .iter()
+                .map(|&id| !words[id as usize].matches.is_empty())
+                .collect(),
+        }
     }
 
     /// Counts a document (or block) given as words that refer to a table of
