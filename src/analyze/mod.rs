@@ -345,9 +345,8 @@ fn flags(
 
 fn term_list(tally: &Tally, sources: &[usize], n: usize) -> Vec<TermCount> {
     tally
-        .term_counts(sources)
+        .top_terms(sources, n)
         .into_iter()
-        .take(n)
         .map(|(stem, form, count)| TermCount { stem, form, count })
         .collect()
 }

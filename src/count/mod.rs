@@ -1143,42 +1143,56 @@ impl Tally {
     /// (stem, most frequent form, count) of every stem with a count in the
     /// given sources, sorted by count desc then stem asc.
     pub fn term_counts(&self, sources: &[usize]) -> Vec<(String, String, u64)> {
-        let mut stems: FxHashMap<u32, u64> = FxHashMap::default();
-        let mut forms: FxHashMap<u32, u64> = FxHashMap::default();
-        for &s in sources {
-            let Some(src) = self.sources.get(s) else {
-                continue;
-            };
-            for (id, &n) in src.stems.iter().enumerate() {
-                if n > 0 {
-                    *stems.entry(id as u32).or_insert(0) += n;
-                }
+        self.top_terms(sources, usize::MAX)
+    }
+
+    /// The first `top` rows of [`Tally::term_counts`]; only those become strings.
+    pub fn top_terms(&self, sources: &[usize], top: usize) -> Vec<(String, String, u64)> {
+        // Stem and form ids are dense: counts are summed in vectors.
+        let mut stems = vec![0u64; self.vocab.stems.strings.len()];
+        let mut forms = vec![0u64; self.vocab.forms.strings.len()];
+        for src in sources.iter().filter_map(|&s| self.sources.get(s)) {
+            for (total, &n) in stems.iter_mut().zip(&src.stems) {
+                *total += n;
             }
-            for (id, &n) in src.forms.iter().enumerate() {
-                if n > 0 {
-                    *forms.entry(id as u32).or_insert(0) += n;
-                }
+            for (total, &n) in forms.iter_mut().zip(&src.forms) {
+                *total += n;
             }
         }
         // Most frequent form per stem; ties go to the alphabetically first form.
-        let mut best: FxHashMap<u32, (u64, &str)> = FxHashMap::default();
-        for (&form, &n) in &forms {
-            let stem = self.vocab.form_stem[form as usize];
-            let text = self.vocab.forms.get(form);
-            let entry = best.entry(stem).or_insert((n, text));
-            if n > entry.0 || (n == entry.0 && text < entry.1) {
-                *entry = (n, text);
+        let mut best: Vec<Option<(u64, &str)>> = vec![None; stems.len()];
+        for (form, &n) in forms.iter().enumerate().filter(|(_, &n)| n > 0) {
+            let text = self.vocab.forms.get(form as u32);
+            let entry = &mut best[self.vocab.form_stem[form] as usize];
+            match entry {
+                Some((m, t)) if n < *m || (n == *m && text >= *t) => {}
+                _ => *entry = Some((n, text)),
             }
         }
-        let mut out: Vec<(String, String, u64)> = stems
-            .into_iter()
+        let mut rows: Vec<(u32, u64)> = stems
+            .iter()
+            .enumerate()
+            .filter(|(_, &n)| n > 0)
+            .map(|(id, &n)| (id as u32, n))
+            .collect();
+        let order = |a: &(u32, u64), b: &(u32, u64)| {
+            b.1.cmp(&a.1)
+                .then_with(|| self.stem(a.0).cmp(self.stem(b.0)))
+        };
+        if top < rows.len() {
+            if top == 0 {
+                return Vec::new();
+            }
+            rows.select_nth_unstable_by(top - 1, order);
+            rows.truncate(top);
+        }
+        rows.sort_unstable_by(order);
+        rows.into_iter()
             .map(|(id, n)| {
-                let form = best.get(&id).map_or("", |b| b.1);
+                let form = best[id as usize].map_or("", |b| b.1);
                 (self.stem(id).to_string(), form.to_string(), n)
             })
-            .collect();
-        out.sort_by(|a, b| b.2.cmp(&a.2).then_with(|| a.0.cmp(&b.0)));
-        out
+            .collect()
     }
 
     /// The `top` most frequent co-occurrence pairs (a < b alphabetically,
