@@ -1062,6 +1062,23 @@ mod tests {
         Config::from_toml(&toml, "test.toml", Path::new("."), &Overrides::default()).unwrap()
     }
 
+    /// The distinct spellings of [`segment`]'s words, by hand from its two
+    /// texts: normalised (the curly apostrophe becomes ASCII), in first-use
+    /// order; "Trade" and "trade" are two spellings.
+    const SEGMENT_SPELLINGS: [&str; 11] = [
+        "Kazakhstan's",
+        "multi-vector",
+        "policy",
+        "A",
+        "second",
+        "line",
+        "here",
+        "Trade",
+        "trade",
+        "and",
+        "the",
+    ];
+
     /// A segment as it is stored: per document, `None` or (encoding, replaced, prepared).
     fn segment() -> Vec<Option<(&'static str, u64, Prepared)>> {
         vec![
@@ -1124,22 +1141,7 @@ mod tests {
         // One table for the segment: "policy" and "Trade" are listed once
         // though they occur in two documents or twice in one.
         let spellings: Vec<&str> = loaded.spellings().collect();
-        assert_eq!(
-            spellings,
-            [
-                "Kazakhstan's",
-                "multi-vector",
-                "policy",
-                "A",
-                "second",
-                "line",
-                "here",
-                "Trade",
-                "trade",
-                "and",
-                "the"
-            ]
-        );
+        assert_eq!(spellings, SEGMENT_SPELLINGS);
         // The wrong length, or another key in the same folder: a miss.
         assert!(cache.load_segment(key, 2).is_none());
         let other = cache.segment_key("s", [("s/a.txt", Some(Key(2)))]);
@@ -1238,22 +1240,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let cache = Cache::new(&config(dir.path(), ""));
         let table = store(&cache, Key(1), &segment());
-        // The segment's words as normalised (the curly apostrophe becomes
-        // ASCII), in first-use order, counted by hand from the two texts:
-        // "Trade" and "trade" are two spellings.
-        let words = [
-            "Kazakhstan's",
-            "multi-vector",
-            "policy",
-            "A",
-            "second",
-            "line",
-            "here",
-            "Trade",
-            "trade",
-            "and",
-            "the",
-        ];
+        let words = SEGMENT_SPELLINGS;
         assert_eq!(table.list(), words);
         let mut list = words.to_vec();
         list.push("zebra");
