@@ -171,9 +171,9 @@ impl CachedSegment {
         &self.spellings
     }
 
-    /// The documents, and the table of distinct spellings they refer to.
-    pub fn into_parts(self) -> (Vec<SegmentDocument>, Spellings) {
-        (self.documents, self.spellings)
+    /// The table of distinct spellings, without the documents.
+    pub fn into_spelling_table(self) -> Spellings {
+        self.spellings
     }
 
     /// Spelling number `k`.
@@ -230,9 +230,10 @@ impl Spellings {
     fn fingerprint(&self) -> u64 {
         let mut hasher = Xxh3::new();
         hasher.update(self.text.as_bytes());
-        for end in &self.ends {
-            hasher.update(&end.to_le_bytes());
-        }
+        // One update for all the ends (the digest does not depend on how
+        // the input is split, and a call per 4 bytes is slow).
+        let ends: Vec<u8> = self.ends.iter().flat_map(|e| e.to_le_bytes()).collect();
+        hasher.update(&ends);
         hasher.digest()
     }
 

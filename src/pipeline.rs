@@ -543,6 +543,12 @@ fn count_corpus(
     // sources: handing segments out one at a time from a shared counter made
     // every tally hold every source's pairs (peak RSS on Gutenberg x10 with
     // 2 threads 290 -> 400 MiB).
+    let counting = SegmentCounting {
+        analyzer: &analyzer,
+        cache: cache.as_ref(),
+        spellings: &segment_spellings,
+        bar: &bar,
+    };
     let chunks = rayon::current_num_threads() * CHUNKS_PER_THREAD;
     let chunk_len = segments.len().div_ceil(chunks).max(1);
     let mut partial = segments
@@ -560,12 +566,6 @@ fn count_corpus(
             };
             for segment in chunk {
                 let id = &corpus.sources[segment.source].id;
-                let counting = SegmentCounting {
-                    analyzer: &analyzer,
-                    cache: cache.as_ref(),
-                    spellings: &segment_spellings,
-                    bar: &bar,
-                };
                 count_segment(&counting, &mut partial, id, segment);
             }
             partial.tally.flush_pairs();
@@ -812,7 +812,9 @@ fn count_segment(
             bar.inc(1);
         }
         if let SegmentSpellings::Collect = spellings {
-            partial.segment_spellings.push((key, entry.into_parts().1));
+            partial
+                .segment_spellings
+                .push((key, entry.into_spelling_table()));
         }
         return;
     }
