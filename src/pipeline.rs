@@ -579,20 +579,22 @@ fn count_corpus(
 
     partial.cache_errors.extend(index_error);
     let cache = cache.map(|cache| {
+        let reused: Vec<(usize, &SourceTextCounts)> = cached
+            .iter()
+            .enumerate()
+            .filter_map(|(s, counts)| Some((s, counts.as_ref()?)))
+            .collect();
+        partial.tally.add_text_counts(&reused);
         for (s, counts) in cached.iter().enumerate() {
-            match counts {
-                Some(counts) => partial.tally.add_text_counts(s, counts),
-                // A file that changed while it was being counted makes the
-                // source's counts belong to no single state of the input.
-                None if !partial.changed_sources.contains(&s) => {
-                    if let Some(key) = source_keys[s] {
-                        let counts = partial.tally.text_counts(s);
-                        if let Err(e) = cache.store_source(key, &counts) {
-                            partial.cache_errors.push(e.to_string());
-                        }
+            // A file that changed while it was being counted makes the
+            // source's counts belong to no single state of the input.
+            if counts.is_none() && !partial.changed_sources.contains(&s) {
+                if let Some(key) = source_keys[s] {
+                    let counts = partial.tally.text_counts(s);
+                    if let Err(e) = cache.store_source(key, &counts) {
+                        partial.cache_errors.push(e.to_string());
                     }
                 }
-                None => {}
             }
         }
         // Stored once the vocabulary holds every spelling of the counted
@@ -804,7 +806,7 @@ fn count_segment(
             let cached = match cached {
                 SegmentDocument::Prepared(d) => {
                     partial.reused_documents += 1;
-                    Some((d, &ids))
+                    Some((d, entry.document(d), &ids))
                 }
                 SegmentDocument::Uncached => None,
             };
@@ -855,19 +857,14 @@ fn count_document(
     partial: &mut Partial,
     source_id: &str,
     job: &Job,
-    cached: Option<(&CachedDocument, &SpellingIds)>,
+    cached: Option<(&CachedDocument, Words, &SpellingIds)>,
 ) -> Option<(&'static str, u64, Prepared)> {
     let doc = job.doc;
     let boilerplate = &analyzer.config.boilerplate;
     let mut part = DocumentParts::new(job.source, job.index);
     let tally = &mut partial.tally;
     let mut keep = None;
-    let read: Result<(String, u64), String> = if let Some((entry, ids)) = cached {
-        let words = Words {
-            text: &entry.text,
-            tokens: &entry.tokens,
-            spelling: &entry.spelling,
-        };
+    let read: Result<(String, u64), String> = if let Some((entry, words, ids)) = cached {
         tally.add_words(analyzer, &mut part, words, ids, job.text_counts);
         Ok((entry.encoding.clone(), entry.replaced))
     } else if doc.bytes > LARGE_DOCUMENT_BYTES {

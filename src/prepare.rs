@@ -12,7 +12,7 @@
 use rustc_hash::FxHashMap;
 
 use crate::normalize::{normalize, LinePattern};
-use crate::tokenize::{tokenize, Tokens};
+use crate::tokenize::{tokenize, TokenView, Tokens};
 
 /// One document (or one block of a large document) ready for counting.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -43,7 +43,7 @@ impl Prepared {
 /// Whether `tokens` can be the words and sentences of `text`: every word's
 /// span inside the text on character boundaries, after the previous word's,
 /// and sentences covering the words in order without gaps.
-pub fn tokens_fit(text: &str, tokens: &Tokens) -> bool {
+pub fn tokens_fit(text: &str, tokens: TokenView) -> bool {
     let text_len = text.len();
     let mut previous_end = 0;
     let words_ok = tokens.words.iter().all(|w| {
@@ -107,30 +107,30 @@ mod tests {
         assert_eq!(p.first_use, vec![0, 1, 2, 3, 6]);
         assert_eq!(p.spelling_text(3), "the");
         assert_eq!(p.tokens.sentences.len(), 2);
-        assert!(tokens_fit(&p.text, &p.tokens));
+        assert!(tokens_fit(&p.text, p.tokens.view()));
     }
 
     #[test]
     fn broken_tokens_do_not_fit() {
         let p = prepare("One two. Three.", &[]);
-        assert!(tokens_fit(&p.text, &p.tokens));
+        assert!(tokens_fit(&p.text, p.tokens.view()));
         let mut t = p.tokens.clone();
         t.words[1].end = 999;
-        assert!(!tokens_fit(&p.text, &t));
+        assert!(!tokens_fit(&p.text, t.view()));
         let mut t = p.tokens.clone();
         t.sentences.pop();
-        assert!(!tokens_fit(&p.text, &t));
+        assert!(!tokens_fit(&p.text, t.view()));
         let mut t = p.tokens.clone();
         t.sentences[0].end += 1;
-        assert!(!tokens_fit(&p.text, &t));
+        assert!(!tokens_fit(&p.text, t.view()));
         // Words out of order (a phrase match would slice the text backwards).
         let mut t = p.tokens.clone();
         t.words.swap(0, 1);
-        assert!(!tokens_fit(&p.text, &t));
+        assert!(!tokens_fit(&p.text, t.view()));
         // A span that cuts a character in two.
         let q = prepare("café au lait", &[]);
         let mut t = q.tokens.clone();
         t.words[0].end = 4;
-        assert!(!tokens_fit(&q.text, &t));
+        assert!(!tokens_fit(&q.text, t.view()));
     }
 }

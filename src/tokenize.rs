@@ -34,6 +34,26 @@ pub struct Tokens {
     pub sentences: Vec<Range<u32>>,
 }
 
+/// [`Tokens`] borrowed: a document's own, or its part of a cached segment's
+/// arrays (which hold every document of the segment one after another).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TokenView<'a> {
+    /// Every word, in text order.
+    pub words: &'a [Word],
+    /// Index ranges into `words`, one per sentence; never empty.
+    pub sentences: &'a [Range<u32>],
+}
+
+impl Tokens {
+    /// The words and sentences, borrowed.
+    pub fn view(&self) -> TokenView<'_> {
+        TokenView {
+            words: &self.words,
+            sentences: &self.sentences,
+        }
+    }
+}
+
 /// Periods after these (lowercase, without the period) do not end a sentence.
 const ABBREVIATIONS: &[&str] = &[
     "mr", "mrs", "ms", "dr", "prof", "st", "jr", "sr", "vs", "gen", "col", "lt", "sgt", "capt",

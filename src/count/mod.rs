@@ -25,7 +25,7 @@ use crate::config::Config;
 use crate::lexicon::{Match, Matcher, WordMatches, ANCHOR_LIST};
 use crate::prepare::{prepare, Prepared};
 use crate::stem::form_of;
-use crate::tokenize::Tokens;
+use crate::tokenize::TokenView;
 use pairs::{pair_ids, pair_key, PairTable};
 
 /// Everything a document needs that is built once per run and shared.
@@ -530,7 +530,7 @@ pub struct Words<'a> {
     /// The normalised text.
     pub text: &'a str,
     /// Words and sentences of `text`.
-    pub tokens: &'a Tokens,
+    pub tokens: TokenView<'a>,
     /// For each word, the number of its spelling in the table.
     pub spelling: &'a [u32],
 }
@@ -615,7 +615,7 @@ impl Tally {
         let ids = self.spelling_ids(analyzer, spellings);
         let words = Words {
             text: &prepared.text,
-            tokens: &prepared.tokens,
+            tokens: prepared.tokens.view(),
             spelling: &prepared.spelling,
         };
         self.add_words(analyzer, part, words, &ids, text_counts);
@@ -707,7 +707,7 @@ impl Tally {
 
         // One buffer for every sentence's view of its words' lexicon matches.
         let mut per_word: Vec<&WordMatches> = Vec::new();
-        for sentence in &tokens.sentences {
+        for sentence in tokens.sentences {
             let range = sentence.start as usize..sentence.end as usize;
             let ids_here = &scratch.ids[range.clone()];
             let anchor_before = scratch.matches[ANCHOR_LIST].len();
@@ -934,42 +934,64 @@ impl Tally {
         }
     }
 
-    /// Adds lexicon-independent counts (from the cache) to source `source`.
-    /// `counts` must be [consistent](SourceTextCounts::is_consistent).
-    pub fn add_text_counts(&mut self, source: usize, counts: &SourceTextCounts) {
-        debug_assert!(counts.is_consistent());
+    /// Adds lexicon-independent counts (from the cache): `(source, counts)`
+    /// for each cached source. Every `counts` must be
+    /// [consistent](SourceTextCounts::is_consistent).
+    pub fn add_text_counts(&mut self, cached: &[(usize, &SourceTextCounts)]) {
+        use rayon::prelude::*;
+        debug_assert!(cached.iter().all(|(_, c)| c.is_consistent()));
         self.corpus_pairs = std::sync::OnceLock::new();
-        if self.sources.len() <= source {
-            self.sources.resize_with(source + 1, SourceTally::default);
-        }
-        let stem_map: Vec<u32> = counts
-            .stems
+        // The ids of each source's stems and forms, one source after another:
+        // a new stem or form changes the vocabulary.
+        let maps: Vec<(Vec<u32>, Vec<u32>)> = cached
             .iter()
-            .map(|(s, _)| Vocab::stem_id(&mut self.vocab, s))
-            .collect();
-        let form_map: Vec<u32> = counts
-            .forms
-            .iter()
-            .map(|(form, stem, _)| {
-                Vocab::form_id_shared(&mut self.vocab, form, stem_map[*stem as usize])
+            .map(|(_, counts)| {
+                let stem_map: Vec<u32> = counts
+                    .stems
+                    .iter()
+                    .map(|(s, _)| Vocab::stem_id(&mut self.vocab, s))
+                    .collect();
+                let form_map: Vec<u32> = counts
+                    .forms
+                    .iter()
+                    .map(|(form, stem, _)| {
+                        Vocab::form_id_shared(&mut self.vocab, form, stem_map[*stem as usize])
+                    })
+                    .collect();
+                (stem_map, form_map)
             })
             .collect();
-        let src = &mut self.sources[source];
-        src.words += counts.words;
-        src.tokens += counts.tokens;
-        src.sentences += counts.sentences;
-        for (&id, (_, n)) in stem_map.iter().zip(&counts.stems) {
-            add_at(&mut src.stems, id, *n);
-        }
-        for (&id, (_, _, n)) in form_map.iter().zip(&counts.forms) {
-            add_at(&mut src.forms, id, *n);
-        }
-        let rows: Vec<(u64, u64)> = counts
-            .pairs
-            .iter()
-            .map(|&(a, b, n)| (pair_key(stem_map[a as usize], stem_map[b as usize]), n))
+        // Re-keying and sorting the pair rows is the costly part: side by side.
+        let tables: Vec<PairTable> = cached
+            .par_iter()
+            .zip(maps.par_iter())
+            .map(|((_, counts), (stem_map, _))| {
+                let rows: Vec<(u64, u64)> = counts
+                    .pairs
+                    .iter()
+                    .map(|&(a, b, n)| (pair_key(stem_map[a as usize], stem_map[b as usize]), n))
+                    .collect();
+                PairTable::from_rows(rows)
+            })
             .collect();
-        src.pairs.add_table(PairTable::from_rows(rows));
+        for ((&(source, counts), (stem_map, form_map)), table) in
+            cached.iter().zip(&maps).zip(tables)
+        {
+            if self.sources.len() <= source {
+                self.sources.resize_with(source + 1, SourceTally::default);
+            }
+            let src = &mut self.sources[source];
+            src.words += counts.words;
+            src.tokens += counts.tokens;
+            src.sentences += counts.sentences;
+            for (&id, (_, n)) in stem_map.iter().zip(&counts.stems) {
+                add_at(&mut src.stems, id, *n);
+            }
+            for (&id, (_, _, n)) in form_map.iter().zip(&counts.forms) {
+                add_at(&mut src.forms, id, *n);
+            }
+            src.pairs.add_table(table);
+        }
     }
 
     /// A tally that keeps, through merges, every spelling its vocabulary
@@ -1382,7 +1404,7 @@ fn insert_ranked(list: &mut Vec<Evidence>, e: Evidence, limit: usize) {
 /// The sentence `s` with the theme's hits in it.
 fn make_evidence(
     text: &str,
-    tokens: &Tokens,
+    tokens: TokenView,
     matches: &[Match],
     s: u32,
     hits: u32,
@@ -1424,7 +1446,7 @@ fn sentence_end(text: &str, mut end: usize) -> usize {
 
 /// Word ranges around the anchor mentions: each mention's sentence plus
 /// `window` words each side, overlapping ranges merged. Matches are in text order.
-fn anchor_context(mentions: &[Match], tokens: &Tokens, window: u32) -> Vec<std::ops::Range<u32>> {
+fn anchor_context(mentions: &[Match], tokens: TokenView, window: u32) -> Vec<std::ops::Range<u32>> {
     let mut ranges: Vec<std::ops::Range<u32>> = Vec::new();
     let n = tokens.words.len() as u32;
     for m in mentions {
