@@ -60,10 +60,12 @@ use xxhash_rust::xxh3::{xxh3_64, Xxh3};
 use crate::config::Config;
 use rustc_hash::FxHashMap;
 
+use crate::analyze::pair_digest::{PairDigest, COLLOCATES_PER_STEM};
 use crate::count::{SourceTextCounts, Words};
 use crate::ingest::FileStamp;
 use crate::prepare::{tokens_fit, Prepared};
 use crate::report::write::{TEMP_PREFIX, TEMP_SUFFIX};
+use crate::report::{Collocation, SourceCollocations};
 use crate::tokenize::{TokenView, Word};
 
 /// Bumped whenever the layout of an entry changes.
@@ -74,6 +76,7 @@ const KIND_SOURCE: u8 = 2;
 const KIND_FILES: u8 = 4;
 const KIND_CHART: u8 = 5;
 const KIND_SPELLINGS: u8 = 6;
+const KIND_DIGEST: u8 = 7;
 /// A file whose stamp is this close to the time the stamps were taken (or
 /// later) is hashed again on the next run: file times tick coarsely (a few
 /// milliseconds; 2 s on FAT), so a change within the same tick keeps the stamp.
@@ -515,10 +518,11 @@ impl Cache {
         Key(hasher.digest128())
     }
 
-    /// A source entry, if there is a valid one for `key`.
-    pub fn load_source(&self, key: Key) -> Option<SourceTextCounts> {
+    /// A source entry, if there is a valid one for `key`; without its pairs
+    /// (an empty list) unless `pairs`.
+    pub fn load_source(&self, key: Key, pairs: bool) -> Option<SourceTextCounts> {
         let entry = read_entry(&self.sources.join(key.file_name()), KIND_SOURCE, key)?;
-        let counts = decode_source(&mut entry.payload())?;
+        let counts = decode_source(&mut entry.payload(), pairs)?;
         counts.is_consistent().then_some(counts)
     }
 
@@ -571,6 +575,48 @@ impl Cache {
             hasher.update(&key.0.to_le_bytes());
         }
         Key(hasher.digest128())
+    }
+
+    /// The key of the pair digest of the sources with keys `source_keys`
+    /// (all of them, in order) under the settings the digest depends on:
+    /// `analysis.min_count`, `analysis.top` and `report.top_pairs`.
+    pub fn digest_key(
+        &self,
+        source_keys: &[Key],
+        min_count: u64,
+        top: usize,
+        top_pairs: usize,
+    ) -> Key {
+        let mut hasher = Xxh3::new();
+        hasher.update(b"digest");
+        hasher.update(&self.settings.0.to_le_bytes());
+        for n in [
+            min_count,
+            top as u64,
+            top_pairs as u64,
+            COLLOCATES_PER_STEM as u64,
+        ] {
+            hasher.update(&n.to_le_bytes());
+        }
+        for key in source_keys {
+            hasher.update(&key.0.to_le_bytes());
+        }
+        Key(hasher.digest128())
+    }
+
+    /// The pair digest for `key`, if there is a valid one.
+    pub fn load_digest(&self, key: Key) -> Option<PairDigest> {
+        let entry = read_entry(&self.sources.join(key.file_name()), KIND_DIGEST, key)?;
+        let mut r = entry.payload();
+        let digest = decode_digest(&mut r)?;
+        (r.remaining() == 0 && digest.is_consistent()).then_some(digest)
+    }
+
+    /// Stores a pair digest (in the sources' folder: it is pruned with them).
+    pub fn store_digest(&self, key: Key, digest: &PairDigest) -> std::io::Result<()> {
+        let mut payload = Vec::new();
+        encode_digest(&mut payload, digest);
+        write_entry(&self.sources, KIND_DIGEST, key, &payload)
     }
 
     /// The spellings entry for `key`, if there is a valid one.
@@ -877,7 +923,9 @@ fn encode_source(out: &mut Vec<u8>, c: &SourceTextCounts) {
     }
 }
 
-fn decode_source(r: &mut Reader) -> Option<SourceTextCounts> {
+/// Decodes a source entry; its pairs only with `pairs` (else they are
+/// skipped, and the list is empty).
+fn decode_source(r: &mut Reader, pairs: bool) -> Option<SourceTextCounts> {
     let words = r.u64()?;
     let tokens = r.u64()?;
     let sentences = r.u64()?;
@@ -890,9 +938,14 @@ fn decode_source(r: &mut Reader) -> Option<SourceTextCounts> {
         .map(|_| Some((r.str()?.to_string(), r.u32()?, r.u64()?)))
         .collect::<Option<Vec<_>>>()?;
     let n = r.len(16)?;
-    let pairs = (0..n)
-        .map(|_| Some((r.u32()?, r.u32()?, r.u64()?)))
-        .collect::<Option<Vec<_>>>()?;
+    let pairs = if pairs {
+        (0..n)
+            .map(|_| Some((r.u32()?, r.u32()?, r.u64()?)))
+            .collect::<Option<Vec<_>>>()?
+    } else {
+        r.take(n * 16)?;
+        Vec::new()
+    };
     (r.remaining() == 0).then_some(SourceTextCounts {
         words,
         tokens,
@@ -935,6 +988,103 @@ fn decode_file_index(r: &mut Reader) -> Option<FileIndex> {
         index.rows.insert(rel, (stamp, Key(r.u128()?)));
     }
     (r.remaining() == 0).then_some(index)
+}
+
+fn encode_digest(out: &mut Vec<u8>, d: &PairDigest) {
+    put_u64(out, d.top_pairs.len() as u64);
+    for (a, b, n) in &d.top_pairs {
+        put_str(out, a);
+        put_str(out, b);
+        put_u64(out, *n);
+    }
+    put_u64(out, d.collocations.len() as u64);
+    for source in &d.collocations {
+        put_str(out, &source.source);
+        put_u64(out, source.pairs.len() as u64);
+        for c in &source.pairs {
+            for s in [&c.a, &c.b, &c.form_b] {
+                put_str(out, s);
+            }
+            for n in [c.count, c.count_a, c.count_b, c.total] {
+                put_u64(out, n);
+            }
+            for x in [c.pmi, c.log_dice, c.g2] {
+                put_u64(out, x.to_bits());
+            }
+        }
+    }
+    put_u64(out, d.stems.len() as u64);
+    for (stem, &m) in d.stems.iter().zip(&d.marginals) {
+        put_str(out, stem);
+        put_u64(out, m);
+    }
+    for &start in &d.starts {
+        put_u32(out, start);
+    }
+    put_u64(out, d.collocates.len() as u64);
+    for &(k, n) in &d.collocates {
+        put_u32(out, k);
+        put_u64(out, n);
+    }
+    put_u64(out, d.source_marginals.len() as u64);
+    for list in &d.source_marginals {
+        put_u64(out, list.len() as u64);
+        for &(k, n) in list {
+            put_u32(out, k);
+            put_u64(out, n);
+        }
+    }
+}
+
+fn decode_digest(r: &mut Reader) -> Option<PairDigest> {
+    let mut d = PairDigest::default();
+    for _ in 0..r.len(8 + 8 + 8)? {
+        d.top_pairs
+            .push((r.str()?.to_string(), r.str()?.to_string(), r.u64()?));
+    }
+    for _ in 0..r.len(8 + 8)? {
+        let source = r.str()?.to_string();
+        let mut pairs = Vec::new();
+        for _ in 0..r.len(3 * 8 + 7 * 8)? {
+            let (a, b, form_b) = (
+                r.str()?.to_string(),
+                r.str()?.to_string(),
+                r.str()?.to_string(),
+            );
+            let (count, count_a, count_b, total) = (r.u64()?, r.u64()?, r.u64()?, r.u64()?);
+            let mut float = || r.u64().map(f64::from_bits);
+            let (pmi, log_dice, g2) = (float()?, float()?, float()?);
+            pairs.push(Collocation {
+                a,
+                b,
+                form_b,
+                count,
+                count_a,
+                count_b,
+                total,
+                pmi,
+                log_dice,
+                g2,
+            });
+        }
+        d.collocations.push(SourceCollocations { source, pairs });
+    }
+    let n = r.len(8 + 8)?;
+    for _ in 0..n {
+        d.stems.push(r.str()?.to_string());
+        d.marginals.push(r.u64()?);
+    }
+    d.starts = r.u32s(n.checked_add(1)?)?;
+    for _ in 0..r.len(4 + 8)? {
+        d.collocates.push((r.u32()?, r.u64()?));
+    }
+    for _ in 0..r.len(8)? {
+        let list = (0..r.len(4 + 8)?)
+            .map(|_| Some((r.u32()?, r.u64()?)))
+            .collect::<Option<Vec<_>>>()?;
+        d.source_marginals.push(list);
+    }
+    Some(d)
 }
 
 fn put_u32(out: &mut Vec<u8>, v: u32) {
@@ -1203,7 +1353,12 @@ mod tests {
         };
         let key = cache.source_key("s", [("s/a.txt", Some(Key(1))), ("s/b.txt", None)]);
         cache.store_source(key, &counts).unwrap();
-        assert_eq!(cache.load_source(key), Some(counts));
+        assert_eq!(cache.load_source(key, true), Some(counts.clone()));
+        let without_pairs = SourceTextCounts {
+            pairs: Vec::new(),
+            ..counts
+        };
+        assert_eq!(cache.load_source(key, false), Some(without_pairs));
     }
 
     #[test]
@@ -1267,6 +1422,70 @@ mod tests {
             cache.store_spellings(key, unordered, &[]).unwrap();
             assert!(cache.load_spellings(key).is_none(), "{unordered:?}");
         }
+    }
+
+    /// A small digest whose parts fit together (two stems, one pair).
+    fn small_digest() -> PairDigest {
+        PairDigest {
+            top_pairs: vec![("multivector".into(), "polici".into(), 3)],
+            collocations: vec![SourceCollocations {
+                source: "*".into(),
+                pairs: vec![Collocation {
+                    a: "multivector".into(),
+                    b: "polici".into(),
+                    form_b: "policy".into(),
+                    count: 3,
+                    count_a: 3,
+                    count_b: 3,
+                    total: 6,
+                    pmi: 1.0,
+                    log_dice: 14.0,
+                    g2: 8.317_766_166_719_343,
+                }],
+            }],
+            stems: vec!["multivector".into(), "polici".into()],
+            marginals: vec![3, 3],
+            source_marginals: vec![vec![(0, 3), (1, 3)]],
+            starts: vec![0, 1, 2],
+            collocates: vec![(1, 3), (0, 3)],
+        }
+    }
+
+    #[test]
+    fn digest_entries_round_trip_and_inconsistent_ones_are_a_miss() {
+        let dir = tempfile::tempdir().unwrap();
+        let cache = Cache::new(&config(dir.path(), ""));
+        let key = cache.digest_key(&[Key(1), Key(2)], 3, 10, 20);
+        // Another order of sources, or another setting, is another digest.
+        assert_ne!(key, cache.digest_key(&[Key(2), Key(1)], 3, 10, 20));
+        assert_ne!(key, cache.digest_key(&[Key(1), Key(2)], 2, 10, 20));
+        assert_ne!(key, cache.digest_key(&[Key(1), Key(2)], 3, 11, 20));
+        assert_ne!(key, cache.digest_key(&[Key(1), Key(2)], 3, 10, 21));
+        assert!(cache.load_digest(key).is_none());
+        let digest = small_digest();
+        assert!(digest.is_consistent());
+        cache.store_digest(key, &digest).unwrap();
+        assert_eq!(cache.load_digest(key), Some(digest.clone()));
+        // A collocate numbered past the stems, stems out of order, or a
+        // source's marginals out of order: well formed, but not used.
+        let mut past = digest.clone();
+        past.collocates[0].0 = 2;
+        let mut unordered = digest.clone();
+        unordered.stems.swap(0, 1);
+        let mut marginals = digest.clone();
+        marginals.source_marginals[0].swap(0, 1);
+        for bad in [past, unordered, marginals] {
+            assert!(!bad.is_consistent());
+            cache.store_digest(key, &bad).unwrap();
+            assert!(cache.load_digest(key).is_none());
+        }
+        // A flipped byte fails the checksum.
+        cache.store_digest(key, &digest).unwrap();
+        let path = cache.sources.join(key.file_name());
+        let mut bytes = fs::read(&path).unwrap();
+        bytes[HEADER_LEN + 3] ^= 0x55;
+        fs::write(&path, &bytes).unwrap();
+        assert!(cache.load_digest(key).is_none());
     }
 
     /// Writes `bytes` to `path` with the checksum their payload now has.

@@ -110,6 +110,11 @@ fn print_outcome(outcome: &RunOutcome, timings: bool) -> anyhow::Result<()> {
                 ),
                 None => eprintln!("cache: no vocabulary reused (each worker stems the words it meets)"),
             }
+            if cache.digest_reused {
+                eprintln!("cache: the pair digest was reused (no pair table was read or summed)");
+            } else {
+                eprintln!("cache: the pair digest was built from the pair tables");
+            }
         }
     }
     let mut text = headline_table(&outcome.report);

@@ -13,6 +13,7 @@ use indicatif::{ProgressBar, ProgressStyle};
 use rayon::prelude::*;
 
 use crate::analyze::build_report;
+use crate::analyze::pair_digest::PairDigest;
 use crate::cache::{Cache, CachedDocument, CorpusSpellings, Key, SegmentDocument, Spellings};
 use crate::config::Config;
 use crate::count::{
@@ -114,6 +115,8 @@ pub struct CacheUse {
     pub charts: usize,
     /// Charts whose PNG came from the cache (the SVG is drawn every run).
     pub charts_reused: usize,
+    /// Whether the pair digest came from the cache (then no pair table was read).
+    pub digest_reused: bool,
 }
 
 /// Runs the whole job and writes the outputs.
@@ -251,7 +254,7 @@ pub fn analyse(config: &Config, options: &RunOptions) -> Result<RunOutcome> {
     let corpus = pool.install(|| discover(config))?;
     timings.push(("discover", started.elapsed()));
 
-    let (mut counted, cache) = pool.install(|| {
+    let (mut counted, cache, digest) = pool.install(|| {
         let mut cache_timings = Vec::new();
         let started = Instant::now();
         let counted = count_corpus(config, &corpus, options, &mut cache_timings);
@@ -276,8 +279,32 @@ pub fn analyse(config: &Config, options: &RunOptions) -> Result<RunOutcome> {
     let mut documents = std::mem::take(&mut counted.documents);
     documents.sort_by(|a, b| a.path.cmp(&b.path));
     let spinner = spinner("analysing", options.quiet);
-    let report =
-        pool.install(|| build_report(config, &corpus, &mut counted.tally, skipped, documents));
+    let CachedDigest {
+        key: digest_key,
+        digest: cached_digest,
+    } = digest;
+    let digest_was_cached = cached_digest.is_some();
+    let (report, digest) = pool.install(|| {
+        build_report(
+            config,
+            &corpus,
+            &mut counted.tally,
+            skipped,
+            documents,
+            cached_digest,
+        )
+    });
+    let store = (!options.no_cache).then(|| Cache::new(config));
+    if let (Some(cache), Some(key), false) = (&store, digest_key, digest_was_cached) {
+        if let Err(e) = cache.store_digest(key, &digest) {
+            warnings.push(format!(
+                "cache: the pair digest could not be written to {} (the next run will build it again): {e}",
+                cache.root().display()
+            ));
+        }
+    }
+    drop_elsewhere(digest);
+    warnings.sort();
     spinner.finish_and_clear();
     drop_elsewhere(counted.tally);
     drop_elsewhere(corpus);
@@ -447,7 +474,7 @@ fn count_corpus(
     corpus: &Corpus,
     options: &RunOptions,
     timings: &mut Vec<(&'static str, Duration)>,
-) -> (Partial, Option<CacheUse>) {
+) -> (Partial, Option<CacheUse>, CachedDigest) {
     let per_source: Vec<usize> = corpus.sources.iter().map(|s| s.documents.len()).collect();
     let analyzer = Analyzer::new(config, &per_source);
     let cache = (!options.no_cache).then(|| Cache::new(config));
@@ -488,19 +515,41 @@ fn count_corpus(
                 Some(cache.source_key(&source.id, docs.map(|(d, k)| (d.rel.as_str(), *k))));
             first += n;
         }
+    }
+    let all_source_keys: Option<Vec<Key>> = source_keys.iter().copied().collect();
+    let settings = &config.raw.analysis;
+    let digest_key = cache
+        .as_ref()
+        .zip(all_source_keys.as_ref())
+        .map(|(cache, keys)| {
+            cache.digest_key(
+                keys,
+                *settings.min_count.get_ref(),
+                settings.top,
+                config.raw.report.top_pairs,
+            )
+        });
+    // With the pair digest, the analyses need no pair table: the cached
+    // sources' pairs (most of their entries) are not decoded.
+    let digest = cache
+        .as_ref()
+        .zip(digest_key)
+        .and_then(|(cache, key)| cache.load_digest(key));
+    if let Some(cache) = &cache {
+        let pairs = digest.is_none();
         cached = source_keys
             .par_iter()
-            .map(|key| key.and_then(|k| cache.load_source(k)))
+            .map(|key| key.and_then(|k| cache.load_source(k, pairs)))
             .collect();
         timings.push(("cache keys", started.elapsed()));
     }
     // When every source's counts are cached, so are the corpus's spellings:
     // the workers then share one vocabulary, built here once, instead of
     // each stemming and matching every word it meets.
-    let spellings_key = cache.as_ref().and_then(|cache| {
-        let keys: Option<Vec<Key>> = source_keys.iter().copied().collect();
-        keys.map(|keys| cache.spellings_key(&keys))
-    });
+    let spellings_key = cache
+        .as_ref()
+        .zip(all_source_keys.as_ref())
+        .map(|(cache, keys)| cache.spellings_key(keys));
     let all_cached = cached.iter().all(Option::is_some);
     let started = Instant::now();
     let corpus_spellings = match (&cache, spellings_key) {
@@ -585,6 +634,9 @@ fn count_corpus(
             .filter_map(|(s, counts)| Some((s, counts.as_ref()?)))
             .collect();
         partial.tally.add_text_counts(&reused);
+        if digest.is_some() && !reused.is_empty() {
+            partial.tally.lacks_pairs();
+        }
         for (s, counts) in cached.iter().enumerate() {
             // A file that changed while it was being counted makes the
             // source's counts belong to no single state of the input.
@@ -613,6 +665,7 @@ fn count_corpus(
         let segment_keys: Vec<Key> = segments.iter().filter_map(|s| s.key).collect();
         let mut source_keys: Vec<Key> = source_keys.iter().flatten().copied().collect();
         source_keys.extend(spellings_key);
+        source_keys.extend(digest_key);
         let pruned = cache
             .keep_only_counts(&segment_keys, &source_keys)
             .and_then(|()| cache.remove_older_formats());
@@ -637,9 +690,25 @@ fn count_corpus(
             segments_numbered: partial.numbered_segments,
             charts: 0,
             charts_reused: 0,
+            digest_reused: digest.is_some() && partial.changed_sources.is_empty(),
         }
     });
-    (partial, cache)
+    // A file that changed while it was read makes the counts belong to no
+    // single state of the input: their digest is neither read nor kept.
+    let unchanged = partial.changed_sources.is_empty();
+    let digest = CachedDigest {
+        key: digest_key.filter(|_| unchanged),
+        digest: digest.filter(|_| unchanged),
+    };
+    (partial, cache, digest)
+}
+
+/// The pair digest of the counted corpus, as far as the cache knows it.
+struct CachedDigest {
+    /// Its key (None without a cache, or when a file changed while it was read).
+    key: Option<Key>,
+    /// The digest, when the cache has it.
+    digest: Option<PairDigest>,
 }
 
 /// Document chunks per worker thread in the counting stage.

@@ -166,6 +166,13 @@ fn rerun_after_a_lexicon_edit_reuses_everything_and_equals_a_cold_run() {
         lines.contains(&"cache: the vocabulary (24 spellings) was rebuilt from the cache and shared by the workers; 3 of 3 segments took their spelling numbers from it".to_string()),
         "{lines:?}"
     );
+    // So did the pair figures: the lexicon edit changes none of them.
+    assert!(
+        lines.contains(
+            &"cache: the pair digest was reused (no pair table was read or summed)".to_string()
+        ),
+        "{lines:?}"
+    );
     // Hand counts with the new list (trade, oil, pipeline*):
     // a: Trade (one) + Pipelines, oil (two) = 3; b: trade = 1; c: Oil, trade, trade, oil = 4.
     let r = json(dir.path(), "out");
@@ -244,8 +251,9 @@ fn an_edited_article_is_recounted_and_only_its_source_counts_again() {
     assert_eq!(source_field(&r, "a", &["words"]), 8 + 4);
     assert_eq!(source_field(&r, "a", &["themes", "russia", "hits"]), 2);
     // The entries of a's old version are gone: one segment and one counts
-    // entry per source, and the corpus's spellings, as after a first run.
-    for (kind, expected) in [("segments", 3), ("sources", 3 + 1)] {
+    // entry per source, the corpus's spellings and its pair digest, as
+    // after a first run.
+    for (kind, expected) in [("segments", 3), ("sources", 3 + 1 + 1)] {
         let entries = fs::read_dir(dir.path().join("out/.cache/v5").join(kind))
             .unwrap()
             .count();
@@ -384,8 +392,8 @@ fn damaged_cache_entries_are_rebuilt_never_trusted() {
     let charts_drawn = png_count(dir.path(), "out");
     assert_eq!(
         entries.len(),
-        3 + 3 + 1 + 1 + charts_drawn,
-        "a segment entry per source (each has fewer than 256 articles), a counts entry, the spellings, the file index, and one per chart"
+        3 + 3 + 1 + 1 + 1 + charts_drawn,
+        "a segment entry per source (each has fewer than 256 articles), a counts entry, the spellings, the pair digest, the file index, and one per chart"
     );
     // Damage every entry differently: truncate, flip a byte, empty, garbage.
     for (k, path) in entries.iter().enumerate() {

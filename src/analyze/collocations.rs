@@ -15,6 +15,7 @@
 
 use std::cmp::Ordering;
 
+use crate::analyze::pair_digest::PairDigest;
 use crate::analyze::stats;
 use crate::count::{PairStats, StemTable, Tally};
 use crate::report::{Collocation, SourceCollocations};
@@ -121,6 +122,7 @@ fn scored(
 pub fn anchor_collocates(
     tally: &Tally,
     table: &StemTable,
+    digest: &PairDigest,
     source_ids: &[String],
     anchor: &str,
     min_count: u64,
@@ -132,14 +134,16 @@ pub fn anchor_collocates(
         .map(|(s, id)| {
             let near = tally.anchor_pairs(s);
             let count_anchor: u64 = near.iter().map(|(_, n)| n).sum();
-            let marginals = tally.pair_marginals(&[s]);
             // The sum of the row sums: the symmetric matrix's total.
-            let total: u64 = marginals.sum();
+            let total: u64 = digest.source_total(s);
             let candidates = near
                 .into_iter()
                 .filter(|&(_, n)| n >= min_count)
                 .map(|(stem, n)| {
-                    let count_b = marginals.get(stem).unwrap_or(n).max(n);
+                    let count_b = digest
+                        .source_marginal(s, tally.stem_text(stem))
+                        .unwrap_or(n)
+                        .max(n);
                     Candidate {
                         a: u32::MAX,
                         b: stem,

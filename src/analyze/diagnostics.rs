@@ -12,6 +12,7 @@ use std::collections::BTreeMap;
 use rustc_hash::FxHashMap;
 
 use crate::analyze::collocations::form_of;
+use crate::analyze::pair_digest::PairDigest;
 use crate::analyze::stats;
 use crate::config::Config;
 use crate::count::{StemTable, Tally};
@@ -31,6 +32,7 @@ pub fn diagnose(
     tally: &Tally,
     ids: &[String],
     table: &StemTable,
+    digest: &PairDigest,
 ) -> LexiconDiagnostics {
     let lexicon = &config.lexicon;
     let min_count = *config.raw.analysis.min_count.get_ref();
@@ -43,13 +45,12 @@ pub fn diagnose(
         tally,
         ids,
         table,
+        digest,
         &matcher,
         min_count,
         config.raw.analysis.top,
     );
-    suggestions.extend(theme_suggestions(
-        config, tally, ids, table, &matcher, min_count,
-    ));
+    suggestions.extend(theme_suggestions(config, table, digest, &matcher));
     LexiconDiagnostics {
         lists,
         overlaps,
@@ -189,14 +190,20 @@ fn overlaps(themes: &[ListDiagnostics]) -> Vec<Overlap> {
         .collect()
 }
 
-/// Lists whose one-word terms match the form (the anchor is list 0).
-fn covering_lists(matcher: &Matcher, form: &str) -> Vec<u16> {
-    let mut lists: Vec<u16> = matcher
-        .match_word(form)
-        .single
-        .iter()
-        .map(|&(list, _)| list)
-        .collect();
+/// Lists whose one-word terms match the usual form of `stem` (the anchor
+/// is list 0). The form's stem is `stem` itself, so it is not stemmed again
+/// (stemming was most of this function's time, run once per stem of the
+/// pair table); a stem the table lacks is matched as written.
+fn covering_lists(matcher: &Matcher, table: &StemTable, stem: &str) -> Vec<u16> {
+    let matches = match table.stems.binary_search_by(|s| s.as_str().cmp(stem)) {
+        Ok(i) if crate::stem::form_of(&table.forms[i]) == table.forms[i] => {
+            let form = &table.forms[i];
+            matcher.match_stemmed(form, form, stem)
+        }
+        Ok(i) => matcher.match_word(&table.forms[i]),
+        Err(_) => matcher.match_word(stem),
+    };
+    let mut lists: Vec<u16> = matches.single.iter().map(|&(list, _)| list).collect();
     lists.dedup();
     lists
 }
@@ -205,6 +212,7 @@ fn near_anchor_suggestions(
     tally: &Tally,
     ids: &[String],
     table: &StemTable,
+    digest: &PairDigest,
     matcher: &Matcher,
     min_count: u64,
     top: usize,
@@ -217,22 +225,20 @@ fn near_anchor_suggestions(
         }
     }
     let anchor_total: u64 = near.values().sum();
-    let marginals = tally.pair_marginals(&all);
     let mut out: Vec<Suggestion> = near
         .into_iter()
         .filter(|&(_, n)| n >= min_count)
         .filter_map(|(id, count)| {
             let stem = tally.stem_text(id);
-            let form = form_of(table, stem);
-            if !covering_lists(matcher, &form).is_empty() {
+            if !covering_lists(matcher, table, stem).is_empty() {
                 return None;
             }
-            let marginal = marginals.get(id).unwrap_or(count).max(count);
+            let marginal = digest.marginal(stem).unwrap_or(count).max(count);
             Some(Suggestion {
                 list: "anchor".into(),
                 log_dice: stats::log_dice(count, anchor_total, marginal),
                 stem: stem.to_string(),
-                form,
+                form: form_of(table, stem),
                 count,
             })
         })
@@ -242,67 +248,58 @@ fn near_anchor_suggestions(
     out
 }
 
+/// For each theme, the uncovered stems most strongly collocated (log-Dice)
+/// with a stem the theme covers, drawn from each covered stem's strongest
+/// collocates in the digest.
 fn theme_suggestions(
     config: &Config,
-    tally: &Tally,
-    ids: &[String],
     table: &StemTable,
+    digest: &PairDigest,
     matcher: &Matcher,
-    min_count: u64,
 ) -> Vec<Suggestion> {
-    let all: Vec<usize> = (0..ids.len()).collect();
-    // Two passes over the pair table, collecting nothing per pair.
     // Which lists cover each stem, decided once per stem on its usual form.
-    // Stem ids are dense, so a vector indexed by id (a hash map cost two
-    // lookups per pair in each pass, millions of pairs on a large corpus).
-    let mut coverage: Vec<Option<Vec<u16>>> = vec![None; tally.stem_count()];
-    tally.for_each_collocation(&all, min_count, |p| {
-        for id in [p.a, p.b] {
-            coverage[id as usize].get_or_insert_with(|| {
-                covering_lists(matcher, &form_of(table, tally.stem_text(id)))
-            });
-        }
-    });
-    let covers = |id: u32| coverage[id as usize].as_deref().unwrap_or(&[]);
-    // Per theme: stem id -> (best log-Dice, its count).
+    let coverage: Vec<Vec<u16>> = digest
+        .stems
+        .iter()
+        .map(|stem| covering_lists(matcher, table, stem))
+        .collect();
+    // Per theme: stem number -> (best log-Dice, its count).
     let mut per_theme: Vec<FxHashMap<u32, (f64, u64)>> =
         vec![FxHashMap::default(); config.lexicon.themes.len()];
-    tally.for_each_collocation(&all, min_count, |p| {
-        let sides = [
-            (p.a, p.count_a, p.b, p.count_b),
-            (p.b, p.count_b, p.a, p.count_a),
-        ];
-        for (covered, covered_count, other, other_count) in sides {
-            if !covers(other).is_empty() {
+    for (covered, lists) in coverage.iter().enumerate() {
+        let mut themes = lists
+            .iter()
+            .filter(|&&l| l as usize != ANCHOR_LIST)
+            .peekable();
+        if themes.peek().is_none() {
+            continue;
+        }
+        let themes: Vec<u16> = themes.copied().collect();
+        let covered_count = digest.marginals[covered];
+        for &(other, count) in digest.collocates_of(covered as u32) {
+            if !coverage[other as usize].is_empty() {
                 continue;
             }
-            let dice = stats::log_dice(p.count, covered_count, other_count);
-            for &list in covers(covered)
-                .iter()
-                .filter(|&&l| l as usize != ANCHOR_LIST)
-            {
+            let dice = stats::log_dice(count, covered_count, digest.marginals[other as usize]);
+            for &list in &themes {
                 let entry = per_theme[list as usize - 1]
                     .entry(other)
-                    .or_insert((dice, p.count));
+                    .or_insert((dice, count));
                 // The maximum of (log-Dice, count): the same whatever order
-                // the pairs come in (their order follows interning, which
-                // depends on the thread count).
-                if dice > entry.0 || (dice == entry.0 && p.count > entry.1) {
-                    *entry = (dice, p.count);
+                // the stems come in.
+                if dice > entry.0 || (dice == entry.0 && count > entry.1) {
+                    *entry = (dice, count);
                 }
             }
         }
-    });
+    }
     per_theme
         .into_iter()
         .enumerate()
         .flat_map(|(t, found)| {
-            // Ranked as (stem text, log-Dice, count) first, and only the
-            // few that are kept become strings: a theme can have tens of
-            // thousands of candidates.
             let ranked: Vec<(&str, f64, u64)> = found
                 .into_iter()
-                .map(|(id, (log_dice, count))| (tally.stem_text(id), log_dice, count))
+                .map(|(k, (log_dice, count))| (digest.stems[k as usize].as_str(), log_dice, count))
                 .collect();
             let order =
                 |a: &(&str, f64, u64), b: &(&str, f64, u64)| b.1.total_cmp(&a.1).then(a.0.cmp(b.0));
@@ -318,4 +315,100 @@ fn theme_suggestions(
                 .collect::<Vec<_>>()
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::Overrides;
+    use crate::count::Analyzer;
+    use std::path::Path;
+
+    /// Theme suggestions straight from the corpus pair table: every pair
+    /// with at least `min_count` co-occurrences whose one stem a theme
+    /// covers and whose other stem no list covers; per theme and stem the
+    /// best (log-Dice, count), ranked by log-Dice then stem.
+    fn brute_force(
+        config: &Config,
+        tally: &Tally,
+        table: &StemTable,
+    ) -> Vec<(String, String, u64)> {
+        let matcher = config.lexicon.matcher(&config.stemmer);
+        let min_count = *config.raw.analysis.min_count.get_ref();
+        let mut best: BTreeMap<(u16, String), (f64, u64)> = BTreeMap::new();
+        tally.for_each_collocation(&[0], min_count, |p| {
+            for (c, mc, o, mo) in [
+                (p.a, p.count_a, p.b, p.count_b),
+                (p.b, p.count_b, p.a, p.count_a),
+            ] {
+                let other = tally.stem_text(o).to_string();
+                if !covering_lists(&matcher, table, &other).is_empty() {
+                    continue;
+                }
+                let dice = stats::log_dice(p.count, mc, mo);
+                for list in covering_lists(&matcher, table, tally.stem_text(c)) {
+                    if list as usize == ANCHOR_LIST {
+                        continue;
+                    }
+                    let e = best.entry((list, other.clone())).or_insert((dice, p.count));
+                    if dice > e.0 || (dice == e.0 && p.count > e.1) {
+                        *e = (dice, p.count);
+                    }
+                }
+            }
+        });
+        let mut out = Vec::new();
+        for (t, theme) in config.lexicon.themes.iter().enumerate() {
+            let mut ranked: Vec<(&str, f64, u64)> = best
+                .iter()
+                .filter(|((list, _), _)| *list as usize == t + 1)
+                .map(|((_, stem), &(dice, n))| (stem.as_str(), dice, n))
+                .collect();
+            ranked.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(b.0)));
+            ranked.truncate(SUGGESTIONS_PER_THEME);
+            out.extend(
+                ranked
+                    .into_iter()
+                    .map(|(s, _, n)| (theme.id.clone(), s.to_string(), n)),
+            );
+        }
+        out
+    }
+
+    #[test]
+    fn theme_suggestions_from_the_digest_equal_the_whole_pair_table() {
+        let text = "[anchor]\nlabel = \"mv\"\nterms = [\"multivector\"]\n\
+                    [analysis]\nmin_count = 1\n\
+                    [themes.econ]\nterms = [\"trade\", \"oil\"]\n\
+                    [themes.power]\nterms = [\"russia\", \"china\"]\n";
+        let config =
+            Config::from_toml(text, "t.toml", Path::new(""), &Overrides::default()).unwrap();
+        let analyzer = Analyzer::new(&config, &[1]);
+        let mut tally = Tally::default();
+        tally.add_document(
+            &analyzer,
+            0,
+            0,
+            "Trade with Russia grows along the pipeline. Oil exports and pipeline tariffs rise.\n\
+             China buys oil; Russia sells gas through the pipeline. Trade talks stall in Astana.\n\
+             Tariffs and quotas shape trade. Russia and China court Astana with loans.",
+        );
+        let terms = tally.term_counts(&[0]);
+        let table = tally.stem_table(1, &terms);
+        let digest = PairDigest::of(&tally, &table, &["s".to_string()], 1, 10, 10);
+        let matcher = config.lexicon.matcher(&config.stemmer);
+        let got: Vec<(String, String, u64)> = theme_suggestions(&config, &table, &digest, &matcher)
+            .into_iter()
+            .map(|s| (s.list, s.stem, s.count))
+            .collect();
+        let expected = brute_force(&config, &tally, &table);
+        assert!(!expected.is_empty());
+        assert_eq!(got, expected);
+        // "pipelin" stands next to trade, oil and russia; no list covers it.
+        assert!(
+            got.iter()
+                .any(|(list, stem, _)| list == "econ" && stem == "pipelin"),
+            "{got:?}"
+        );
+    }
 }

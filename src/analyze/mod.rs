@@ -12,6 +12,7 @@ pub mod emphasis;
 pub mod evidence;
 pub mod framing;
 pub mod keyness;
+pub mod pair_digest;
 pub mod similarity;
 pub mod stats;
 pub mod uncertainty;
@@ -26,6 +27,7 @@ use crate::report::{
     Analysis, AnchorInfo, AnchorScore, BootstrapInfo, CorpusReport, DocumentInfo, Flag, Nearest,
     PairCount, Report, Similarity, SkippedFile, SourceReport, TermCount, ThemeInfo, SCHEMA_VERSION,
 };
+use pair_digest::PairDigest;
 
 /// The `top` best of `items` under `order` (a total order: best first),
 /// sorted: a partial selection, then a sort of the few kept, instead of
@@ -52,13 +54,16 @@ const UNEQUAL_LENGTH_RATIO: f64 = 5.0;
 const FEW_UNITS: u64 = 20;
 
 /// Builds the report. `skipped` lists files found but not analysed.
+/// `digest` is the tally's [`PairDigest`] when the cache has it; otherwise
+/// it is built here. Either way it is returned with the report.
 pub fn build_report(
     config: &Config,
     corpus: &Corpus,
     tally: &mut Tally,
     mut skipped: Vec<SkippedFile>,
     documents: Vec<DocumentInfo>,
-) -> Report {
+    digest: Option<PairDigest>,
+) -> (Report, PairDigest) {
     use rayon::prelude::*;
     let top_terms = config.raw.report.top_terms;
     let mut sources: Vec<SourceReport> = corpus
@@ -74,20 +79,21 @@ pub fn build_report(
     }
     let all: Vec<usize> = (0..corpus.sources.len()).collect();
     let sum = |f: fn(&SourceReport) -> u64| sources.iter().map(f).sum::<u64>();
-    // The corpus pair table (built on first use) and the term counts are
-    // independent: side by side.
-    let ((top_pairs, types), (table, all_terms)) = rayon::join(
-        || {
-            (
-                tally.pair_counts(&all, config.raw.report.top_pairs),
-                tally.type_count(&all),
-            )
-        },
-        || {
-            let all_terms = tally.term_counts(&all);
-            (tally.stem_table(sources.len(), &all_terms), all_terms)
-        },
-    );
+    let types = tally.type_count(&all);
+    let all_terms = tally.term_counts(&all);
+    let table = tally.stem_table(sources.len(), &all_terms);
+    let ids: Vec<String> = sources.iter().map(|s| s.id.clone()).collect();
+    let digest = digest.unwrap_or_else(|| {
+        let settings = &config.raw.analysis;
+        PairDigest::of(
+            tally,
+            &table,
+            &ids,
+            *settings.min_count.get_ref(),
+            settings.top,
+            config.raw.report.top_pairs,
+        )
+    });
     let corpus_report = CorpusReport {
         documents: sum(|s| s.documents),
         words: sum(|s| s.words),
@@ -99,22 +105,26 @@ pub fn build_report(
             .take(top_terms)
             .map(|(stem, form, count)| TermCount { stem, form, count })
             .collect(),
-        cooccurrence: top_pairs
-            .into_iter()
-            .map(|(a, b, count)| PairCount { a, b, count })
+        cooccurrence: digest
+            .top_pairs
+            .iter()
+            .map(|(a, b, count)| PairCount {
+                a: a.clone(),
+                b: b.clone(),
+                count: *count,
+            })
             .collect(),
     };
     // Resampling needs the documents in a fixed order; after this the tally is only read.
     tally.documents_in_order();
     let tally: &Tally = tally;
-    let ids: Vec<String> = sources.iter().map(|s| s.id.clone()).collect();
     // The lexicon diagnostics are independent of the analytics: run them side by side.
     let (analysis, lexicon) = rayon::join(
-        || analyse(config, corpus, tally, &table, &mut sources),
-        || diagnostics::diagnose(config, tally, &ids, &table),
+        || analyse(config, corpus, tally, &table, &digest, &mut sources),
+        || diagnostics::diagnose(config, tally, &ids, &table, &digest),
     );
     skipped.sort_by(|a, b| a.path.cmp(&b.path));
-    Report {
+    let report = Report {
         schema_version: SCHEMA_VERSION,
         config: config.raw.clone(),
         stopwords: config.stemmer.stopword_list(),
@@ -145,7 +155,8 @@ pub fn build_report(
         documents,
         analysis,
         lexicon,
-    }
+    };
+    (report, digest)
 }
 
 /// The analytics; fills the sources' theme intervals on the way.
@@ -154,6 +165,7 @@ fn analyse(
     corpus: &Corpus,
     tally: &Tally,
     table: &StemTable,
+    digest: &PairDigest,
     sources: &mut [SourceReport],
 ) -> Analysis {
     let settings = &config.raw.analysis;
@@ -165,7 +177,8 @@ fn analyse(
     // The bootstrap, the collocations and the keyness tests are the costly
     // parts; they only read the counts (the bootstrap's intervals are filled
     // in below), so they run side by side.
-    let (reps, ((collocations, anchor_collocates), keyness)) = rayon::join(
+    let collocations = digest.collocations.clone();
+    let (reps, (anchor_collocates, keyness)) = rayon::join(
         || {
             uncertainty::replicates(
                 sources,
@@ -178,18 +191,14 @@ fn analyse(
         || {
             rayon::join(
                 || {
-                    rayon::join(
-                        || collocations::collocations(tally, table, &ids, min_count, settings.top),
-                        || {
-                            collocations::anchor_collocates(
-                                tally,
-                                table,
-                                &ids,
-                                &lexicon.anchor_label,
-                                min_count,
-                                settings.top,
-                            )
-                        },
+                    collocations::anchor_collocates(
+                        tally,
+                        table,
+                        digest,
+                        &ids,
+                        &lexicon.anchor_label,
+                        min_count,
+                        settings.top,
                     )
                 },
                 || keyness::keyness(lexicon, sources, table, min_count, settings.top),

@@ -400,6 +400,8 @@ pub struct Tally {
     /// Pair keys counted but not yet in a table; they belong to source `pending_source`.
     pending: Vec<u64>,
     pending_source: usize,
+    /// Some source's pairs were left out (see [`Tally::lacks_pairs`]).
+    lacks_pairs: bool,
 }
 
 /// Buffered pair increments are sorted into their table at this many (4 MiB).
@@ -426,6 +428,25 @@ impl Marginals {
     /// The sum over all stems (twice the table's total: each pair has two stems).
     pub fn sum(&self) -> u64 {
         self.0.iter().sum()
+    }
+
+    /// One past the highest stem id with a marginal.
+    pub fn len(&self) -> usize {
+        self.0.len()
+    }
+
+    /// Whether no stem co-occurs with anything.
+    pub fn is_empty(&self) -> bool {
+        self.0.iter().all(|&n| n == 0)
+    }
+
+    /// (stem id, marginal) for every stem that co-occurs with something.
+    pub fn nonzero(&self) -> impl Iterator<Item = (u32, u64)> + '_ {
+        self.0
+            .iter()
+            .enumerate()
+            .filter(|&(_, &n)| n > 0)
+            .map(|(id, &n)| (id as u32, n))
     }
 
     fn at(&self, id: u32) -> u64 {
@@ -863,6 +884,7 @@ impl Tally {
                 .resize_with(other.sources.len(), SourceTally::default);
         }
         self.keeps_spellings |= other.keeps_spellings;
+        self.lacks_pairs |= other.lacks_pairs;
         if self.vocab.words.is_empty() && self.vocab.stems.strings.is_empty() {
             // Nothing of `self` refers to a word or stem yet: take the other's numbering.
             self.vocab = Arc::clone(&other.vocab);
@@ -994,6 +1016,13 @@ impl Tally {
         }
     }
 
+    /// Records that some source's counts were added without their pairs
+    /// (a re-run whose pair figures come from the cache's digest): reading
+    /// a pair table of this tally is then a bug, and panics.
+    pub fn lacks_pairs(&mut self) {
+        self.lacks_pairs = true;
+    }
+
     /// A tally that keeps, through merges, every spelling its vocabulary
     /// meets, so that [`Tally::vocab`] lists them all (what the cache
     /// stores). Without it a merge keeps only stems and forms: the merged
@@ -1103,6 +1132,10 @@ impl Tally {
 
     /// The pair table of all sources, summed once.
     fn corpus_pairs(&self) -> &PairSummary {
+        assert!(
+            !self.lacks_pairs,
+            "pair table read from a tally without pairs"
+        );
         self.corpus_pairs.get_or_init(|| {
             let all: Vec<usize> = (0..self.sources.len()).collect();
             PairSummary::of(self.summed_pairs_uncached(&all).into_owned())
@@ -1260,6 +1293,10 @@ impl Tally {
 
     /// Pair counts of the given sources added up (borrowed for one source or all).
     fn summed_pairs(&self, sources: &[usize]) -> Cow<'_, PairTable> {
+        assert!(
+            !self.lacks_pairs,
+            "pair table read from a tally without pairs"
+        );
         if self.covers_all(sources) && self.sources.len() > 1 {
             return Cow::Borrowed(&self.corpus_pairs().pairs);
         }

@@ -1,0 +1,314 @@
+//! What the report needs of the co-occurrence tables that no word list
+//! changes: the corpus's most frequent pairs, the collocations of each
+//! source and of the corpus, each stem's strongest collocates (for the
+//! theme suggestions), and the pair marginals of the corpus and of each
+//! source (for the suggestions near the anchor and the anchor's collocates).
+//!
+//! A digest is built once from the pair tables and kept in the cache, so a
+//! re-run after a lexicon edit reads a few megabytes instead of summing the
+//! corpus's millions of pairs again. Every run, cached or not, reads these
+//! figures from a digest, so both give the same report.
+
+use crate::analyze::collocations;
+use crate::count::{StemTable, Tally};
+use crate::report::SourceCollocations;
+
+/// Collocates kept per stem, strongest first (log-Dice; ties by stem).
+pub const COLLOCATES_PER_STEM: usize = 20;
+
+/// The lexicon-independent pair figures of a corpus (see the module documentation).
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct PairDigest {
+    /// The corpus's most frequent pairs: (stem, stem, count), stems alphabetical.
+    pub top_pairs: Vec<(String, String, u64)>,
+    /// Collocations of each source in source order, then of the corpus (`*`).
+    pub collocations: Vec<SourceCollocations>,
+    /// Every stem that co-occurs with another, alphabetical: the numbering below.
+    pub stems: Vec<String>,
+    /// Per stem, its co-occurrences with any stem in the corpus (the symmetric
+    /// pair matrix's row sum).
+    pub marginals: Vec<u64>,
+    /// Per source (in order): (stem number, marginal in that source) for
+    /// every stem that co-occurs with another there, by stem number.
+    pub source_marginals: Vec<Vec<(u32, u64)>>,
+    /// Stem `k`'s collocates are `collocates[starts[k]..starts[k + 1]]`.
+    pub starts: Vec<u32>,
+    /// (stem number, co-occurrences): the stem's [`COLLOCATES_PER_STEM`]
+    /// strongest partners in the corpus with at least `min_count`
+    /// co-occurrences, strongest first.
+    pub collocates: Vec<(u32, u64)>,
+}
+
+impl PairDigest {
+    /// The digest of `tally`'s pair tables. `min_count` and `top` are
+    /// `analysis.min_count` and `analysis.top`; `top_pairs` is `report.top_pairs`.
+    pub fn of(
+        tally: &Tally,
+        table: &StemTable,
+        source_ids: &[String],
+        min_count: u64,
+        top: usize,
+        top_pairs: usize,
+    ) -> PairDigest {
+        let all: Vec<usize> = (0..source_ids.len()).collect();
+        // Every stem in any pair (alphabetical), numbered, with its marginal.
+        let by_id = tally.pair_marginals(&all);
+        let mut ids: Vec<u32> = by_id.nonzero().map(|(id, _)| id).collect();
+        ids.sort_unstable_by(|&x, &y| tally.stem_text(x).cmp(tally.stem_text(y)));
+        let mut number = vec![u32::MAX; by_id.len()];
+        for (k, &id) in ids.iter().enumerate() {
+            number[id as usize] = k as u32;
+        }
+        let stems: Vec<String> = ids
+            .iter()
+            .map(|&id| tally.stem_text(id).to_string())
+            .collect();
+        let marginals: Vec<u64> = ids.iter().map(|&id| by_id.get(id).unwrap_or(0)).collect();
+        drop(by_id);
+        let source_marginals = all
+            .iter()
+            .map(|&s| {
+                let mut list: Vec<(u32, u64)> = tally
+                    .pair_marginals(&[s])
+                    .nonzero()
+                    .map(|(id, n)| (number[id as usize], n))
+                    .collect();
+                list.sort_unstable();
+                list
+            })
+            .collect();
+        let ((collocations, top_pairs), (starts, collocates)) = rayon::join(
+            || {
+                rayon::join(
+                    || collocations::collocations(tally, table, source_ids, min_count, top),
+                    || tally.pair_counts(&all, top_pairs),
+                )
+            },
+            || strongest_collocates(tally, &all, min_count, &number, &marginals),
+        );
+        PairDigest {
+            top_pairs,
+            collocations,
+            stems,
+            marginals,
+            source_marginals,
+            starts,
+            collocates,
+        }
+    }
+
+    /// The number of `stem` (None when it co-occurs with nothing).
+    pub fn number(&self, stem: &str) -> Option<u32> {
+        self.stems
+            .binary_search_by(|s| s.as_str().cmp(stem))
+            .ok()
+            .map(|k| k as u32)
+    }
+
+    /// Co-occurrences of `stem` with any stem in the corpus (None when none).
+    pub fn marginal(&self, stem: &str) -> Option<u64> {
+        self.number(stem).map(|k| self.marginals[k as usize])
+    }
+
+    /// The same in source `source` alone.
+    pub fn source_marginal(&self, source: usize, stem: &str) -> Option<u64> {
+        let k = self.number(stem)?;
+        let list = self.source_marginals.get(source)?;
+        let at = list.binary_search_by_key(&k, |&(k, _)| k).ok()?;
+        Some(list[at].1)
+    }
+
+    /// The sum of source `source`'s marginals: its symmetric pair matrix's total.
+    pub fn source_total(&self, source: usize) -> u64 {
+        self.source_marginals
+            .get(source)
+            .map_or(0, |list| list.iter().map(|&(_, n)| n).sum())
+    }
+
+    /// Stem `k`'s strongest collocates: (stem number, co-occurrences).
+    pub fn collocates_of(&self, k: u32) -> &[(u32, u64)] {
+        let k = k as usize;
+        &self.collocates[self.starts[k] as usize..self.starts[k + 1] as usize]
+    }
+
+    /// Whether the parts fit together (a digest read from the cache is
+    /// used only if they do).
+    pub fn is_consistent(&self) -> bool {
+        let n = self.stems.len();
+        self.marginals.len() == n
+            && self.starts.len() == n + 1
+            && self.starts.first() == Some(&0)
+            && self.starts.windows(2).all(|w| w[0] <= w[1])
+            && self
+                .starts
+                .last()
+                .is_some_and(|&e| e as usize == self.collocates.len())
+            && self.collocates.iter().all(|&(k, _)| (k as usize) < n)
+            && self.stems.windows(2).all(|w| w[0] < w[1])
+            && self.source_marginals.iter().all(|list| {
+                list.windows(2).all(|w| w[0].0 < w[1].0)
+                    && list.last().is_none_or(|&(k, _)| (k as usize) < n)
+            })
+    }
+}
+
+/// Each stem's strongest collocates (see [`PairDigest::collocates`]) as
+/// (starts, collocates); `number` gives each tally stem id its number in the
+/// digest, `marginals` are the corpus marginals by number.
+///
+/// log-Dice of stem c with partner o is `14 + log2(2 n / (m_c + m_o))`,
+/// so for a fixed c, o beats o' when `n / (m_c + m_o) > n' / (m_c + m_o')`:
+/// compared exactly in integers, without a logarithm per pair. Each pair
+/// is a candidate for both of its stems.
+fn strongest_collocates(
+    tally: &Tally,
+    sources: &[usize],
+    min_count: u64,
+    number: &[u32],
+    marginals: &[u64],
+) -> (Vec<u32>, Vec<(u32, u64)>) {
+    let stem_count = marginals.len();
+
+    // Per stem, up to K (partner, count) best first, in one flat array:
+    // stem c's are at c * K, `len[c]` of them.
+    const K: usize = COLLOCATES_PER_STEM;
+    let mut kept: Vec<(u32, u64)> = vec![(0, 0); stem_count * K];
+    let mut len: Vec<u8> = vec![0; stem_count];
+    // Partners are stem numbers, in alphabetical order: a tie in strength
+    // goes to the alphabetically first.
+    let beats = |c: usize, (o, n): (u32, u64), (o2, n2): (u32, u64)| {
+        let m_c = u128::from(marginals[c]);
+        let left = u128::from(n) * (m_c + u128::from(marginals[o2 as usize]));
+        let right = u128::from(n2) * (m_c + u128::from(marginals[o as usize]));
+        left > right || (left == right && o < o2)
+    };
+    tally.for_each_collocation(sources, min_count, |p| {
+        let (a, b) = (number[p.a as usize], number[p.b as usize]);
+        for (c, o) in [(a, b), (b, a)] {
+            let c = c as usize;
+            let list = &mut kept[c * K..(c + 1) * K];
+            let n = len[c] as usize;
+            let candidate = (o, p.count);
+            if n == K && !beats(c, candidate, list[K - 1]) {
+                continue;
+            }
+            let at = list[..n].partition_point(|&k| beats(c, k, candidate));
+            let end = (n + 1).min(K);
+            list.copy_within(at..end - 1, at + 1);
+            list[at] = candidate;
+            len[c] = end as u8;
+        }
+    });
+    let mut starts = Vec::with_capacity(stem_count + 1);
+    let mut collocates = Vec::with_capacity(len.iter().map(|&n| n as usize).sum());
+    starts.push(0);
+    for (c, &n) in len.iter().enumerate() {
+        collocates.extend_from_slice(&kept[c * K..c * K + n as usize]);
+        starts.push(collocates.len() as u32);
+    }
+    (starts, collocates)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::{Config, Overrides};
+    use crate::count::Analyzer;
+    use std::path::Path;
+
+    fn config() -> Config {
+        let text = "[anchor]\nlabel = \"mv\"\nterms = [\"multivector\"]\n[themes.hub]\nterms = [\"hubword\"]\n";
+        Config::from_toml(text, "test.toml", Path::new(""), &Overrides::default()).unwrap()
+    }
+
+    /// 25 partners the stemmer leaves alone; partner k (0-based) shares a
+    /// two-word sentence with "hubword" k + 1 times, except that the 24th
+    /// ("zarkg") shares as many as the 25th ("zarkh"): a tie.
+    const PARTNERS: [&str; 25] = [
+        "zorkb", "zorkc", "zorkd", "zorkf", "zorkg", "zorkh", "zorkj", "zorkk", "zorkl", "zorkm",
+        "zorkn", "zorkp", "zorkq", "zorkr", "zorkt", "zorkv", "zorkw", "zorkx", "zorkz", "zarkb",
+        "zarkc", "zarkd", "zarkf", "zarkg", "zarkh",
+    ];
+
+    fn times(k: usize) -> usize {
+        if k == 23 {
+            25
+        } else {
+            k + 1
+        }
+    }
+
+    fn tally(c: &Config) -> Tally {
+        let a = Analyzer::new(c, &[1]);
+        let mut t = Tally::default();
+        let mut text = String::new();
+        for (k, partner) in PARTNERS.iter().enumerate() {
+            for _ in 0..times(k) {
+                text.push_str(&format!("Hubword {partner}.\n"));
+            }
+        }
+        t.add_document(&a, 0, 0, &text);
+        t
+    }
+
+    fn digest(t: &Tally, min_count: u64) -> PairDigest {
+        let terms = t.term_counts(&[0]);
+        let table = t.stem_table(1, &terms);
+        PairDigest::of(t, &table, &["s".to_string()], min_count, 10, 10)
+    }
+
+    #[test]
+    fn each_stem_keeps_its_strongest_collocates_best_first() {
+        let c = config();
+        let t = tally(&c);
+        let d = digest(&t, 1);
+        assert!(d.is_consistent());
+        // Hand counts: hubword meets partner k k + 1 times, the 24th 25
+        // times: 1 + ... + 25 - 24 + 25 = 326.
+        assert_eq!(d.marginal("hubword"), Some(326));
+        assert_eq!(d.marginal("zorkd"), Some(3));
+        assert_eq!(d.source_marginal(0, "zarkg"), Some(25));
+        assert_eq!(d.source_total(0), 2 * 326);
+        let hub = d.number("hubword").unwrap();
+        let names: Vec<&str> = d
+            .collocates_of(hub)
+            .iter()
+            .map(|&(k, _)| d.stems[k as usize].as_str())
+            .collect();
+        // log-Dice 14 + log2(2n / (326 + n)) grows with n: the 20 most
+        // frequent partners, zarkg and zarkh tied at 25 (alphabetical
+        // first), then the 23rd (23 times) down to the 6th (6 times); the
+        // five rarest are cut.
+        let mut expected = vec!["zarkg", "zarkh"];
+        expected.extend(PARTNERS[5..23].iter().rev());
+        assert_eq!(names, expected);
+        assert_eq!(names.len(), COLLOCATES_PER_STEM);
+        // The same order from the logarithm itself.
+        let dice: Vec<f64> = d
+            .collocates_of(hub)
+            .iter()
+            .map(|&(k, n)| crate::analyze::stats::log_dice(n, 326, d.marginals[k as usize]))
+            .collect();
+        assert!(dice.windows(2).all(|w| w[0] >= w[1]), "{dice:?}");
+        // A partner's one collocate is the hub.
+        let third = d.number("zorkd").unwrap();
+        assert_eq!(d.collocates_of(third), &[(hub, 3)]);
+    }
+
+    #[test]
+    fn collocates_under_min_count_are_left_out() {
+        let c = config();
+        let t = tally(&c);
+        let d = digest(&t, 24);
+        let hub = d.number("hubword").unwrap();
+        // Only the two with 25 co-occurrences (no partner has 24).
+        let names: Vec<&str> = d
+            .collocates_of(hub)
+            .iter()
+            .map(|&(k, _)| d.stems[k as usize].as_str())
+            .collect();
+        assert_eq!(names, ["zarkg", "zarkh"]);
+        // Marginals still count every pair.
+        assert_eq!(d.marginal("hubword"), Some(326));
+    }
+}
