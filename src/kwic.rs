@@ -68,9 +68,10 @@ pub fn concordance(
             let mut found = vec![Vec::new()];
             let mut scratch = Vec::new();
             for s in &tokens.sentences {
-                let refs: Vec<&WordMatches> =
-                    per_word[s.start as usize..s.end as usize].iter().collect();
-                matcher.find_matches(&refs, s.start, &mut scratch, &mut found);
+                let refs: Vec<(u32, &WordMatches)> = (s.start..s.end)
+                    .map(|k| (k, &per_word[k as usize]))
+                    .collect();
+                matcher.find_matches(&refs, &mut scratch, &mut found);
             }
             found[ANCHOR_LIST]
                 .iter()

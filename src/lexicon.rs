@@ -362,18 +362,18 @@ impl Matcher<'_> {
     }
 
     /// Finds the non-overlapping matches of every list in one sentence.
-    /// `words[k]` is what the word at document position `first + k` matches.
+    /// `words` are (document position, what the word there matches) in text
+    /// order; a word left out matches nothing, so the counting stage passes
+    /// only the few words that match a term word.
     /// Appends to `out[list]`; `scratch` is reused between calls.
     pub fn find_matches(
         &self,
-        words: &[&WordMatches],
-        first: u32,
+        words: &[(u32, &WordMatches)],
         scratch: &mut Vec<(u16, Match)>,
         out: &mut [Vec<Match>],
     ) {
         scratch.clear();
-        for (k, w) in words.iter().enumerate() {
-            let start = first + k as u32;
+        for (k, &(start, w)) in words.iter().enumerate() {
             for &(list, term) in &w.single {
                 scratch.push((
                     list,
@@ -388,11 +388,14 @@ impl Matcher<'_> {
                 continue;
             }
             for p in &self.phrases {
+                // The phrase's words at consecutive positions (a word that
+                // is not listed matches no phrase word).
                 let fits = k + p.words.len() <= words.len()
-                    && p.words
-                        .iter()
-                        .zip(&words[k..])
-                        .all(|(pw, w)| w.phrase_words.binary_search(pw).is_ok());
+                    && p.words.iter().zip(&words[k..]).zip(start..).all(
+                        |((pw, &(position, w)), expected)| {
+                            position == expected && w.phrase_words.binary_search(pw).is_ok()
+                        },
+                    );
                 if fits {
                     let len = p.words.len() as u32;
                     scratch.push((
@@ -462,9 +465,15 @@ mod tests {
     fn run(lex: &Lexicon, stemmer: &Stemmer, text: &str) -> Vec<Vec<(u32, u32, u16)>> {
         let m = lex.matcher(stemmer);
         let per_word: Vec<WordMatches> = text.split(' ').map(|w| m.match_word(w)).collect();
-        let refs: Vec<&WordMatches> = per_word.iter().collect();
+        // Only the words that match something, as the counting stage passes them.
+        let refs: Vec<(u32, &WordMatches)> = per_word
+            .iter()
+            .enumerate()
+            .filter(|(_, w)| !w.is_empty())
+            .map(|(k, w)| (k as u32, w))
+            .collect();
         let mut out = vec![Vec::new(); lex.list_count()];
-        m.find_matches(&refs, 0, &mut Vec::new(), &mut out);
+        m.find_matches(&refs, &mut Vec::new(), &mut out);
         out.into_iter()
             .map(|l| l.into_iter().map(|m| (m.start, m.len, m.term)).collect())
             .collect()

@@ -709,9 +709,6 @@ impl Tally {
             matches: vec![Vec::new(); list_count],
             ..Scratch::default()
         };
-        scratch
-            .ids
-            .extend(words.spelling.iter().map(|&k| ids.ids[k as usize]));
 
         if self.sources.len() <= source {
             self.sources.resize_with(source + 1, SourceTally::default);
@@ -726,21 +723,21 @@ impl Tally {
             src.sentences += tokens.sentences.len() as u64;
         }
 
-        // One buffer for every sentence's view of its words' lexicon matches.
-        let mut per_word: Vec<&WordMatches> = Vec::new();
+        // One buffer for every sentence's words that match a term word.
+        let mut matching: Vec<(u32, &WordMatches)> = Vec::new();
         for sentence in tokens.sentences {
             let range = sentence.start as usize..sentence.end as usize;
-            let ids_here = &scratch.ids[range.clone()];
             let anchor_before = scratch.matches[ANCHOR_LIST].len();
-            let may_match = words.spelling[range]
-                .iter()
-                .any(|&k| ids.may_match[k as usize]);
-            if may_match {
-                per_word.clear();
-                per_word.extend(ids_here.iter().map(|&id| &vocab.words[id as usize].matches));
+            matching.clear();
+            for (&k, position) in words.spelling[range.clone()].iter().zip(sentence.start..) {
+                if ids.may_match[k as usize] {
+                    let id = ids.ids[k as usize];
+                    matching.push((position, &vocab.words[id as usize].matches));
+                }
+            }
+            if !matching.is_empty() {
                 analyzer.matcher.find_matches(
-                    &per_word,
-                    sentence.start,
+                    &matching,
                     &mut scratch.candidates,
                     &mut scratch.matches,
                 );
@@ -751,6 +748,11 @@ impl Tally {
             if !count_text && anchors.is_empty() {
                 continue;
             }
+            scratch.ids.clear();
+            scratch
+                .ids
+                .extend(words.spelling[range].iter().map(|&k| ids.ids[k as usize]));
+            let ids_here = &scratch.ids;
             scratch.content.clear();
             scratch.content_positions.clear();
             for (k, &id) in ids_here.iter().enumerate() {
@@ -781,7 +783,7 @@ impl Tally {
                 );
             }
         }
-        drop(per_word);
+        drop(matching);
 
         // Matches are in text order; find each one's sentence.
         let sentence_of =
