@@ -14,7 +14,9 @@ use rayon::prelude::*;
 
 use crate::analyze::build_report;
 use crate::analyze::pair_digest::PairDigest;
-use crate::cache::{Cache, CachedDocument, CorpusSpellings, Key, SegmentDocument, Spellings};
+use crate::cache::{
+    Cache, CachedDocument, CorpusSpellings, Key, SegmentBuffers, SegmentDocument, Spellings,
+};
 use crate::config::Config;
 use crate::count::{
     Analyzer, DocumentParts, SourceTextCounts, SpellingIds, Tally, TextCounts, Vocab, Words,
@@ -613,9 +615,10 @@ fn count_corpus(
                 tally,
                 ..Partial::default()
             };
+            let mut buffers = SegmentBuffers::default();
             for segment in chunk {
                 let id = &corpus.sources[segment.source].id;
-                count_segment(&counting, &mut partial, id, segment);
+                count_segment(&counting, &mut partial, &mut buffers, id, segment);
             }
             partial.tally.flush_pairs();
             partial
@@ -843,6 +846,7 @@ struct SegmentCounting<'a> {
 fn count_segment(
     counting: &SegmentCounting,
     partial: &mut Partial,
+    buffers: &mut SegmentBuffers,
     source_id: &str,
     segment: &Segment,
 ) {
@@ -854,7 +858,7 @@ fn count_segment(
     } = *counting;
     let entry = match (cache, segment.key) {
         (Some(cache), Some(key)) => cache
-            .load_segment(key, segment.jobs.len())
+            .load_segment_reusing(key, segment.jobs.len(), buffers)
             .map(|e| (key, e)),
         _ => None,
     };
@@ -886,6 +890,8 @@ fn count_segment(
             partial
                 .segment_spellings
                 .push((key, entry.into_spelling_table()));
+        } else {
+            buffers.recycle(entry);
         }
         return;
     }
