@@ -13,6 +13,7 @@ use indicatif::{ProgressBar, ProgressStyle};
 use rayon::prelude::*;
 
 use crate::analyze::build_report;
+use crate::drop_elsewhere;
 use crate::analyze::pair_digest::PairDigest;
 use crate::cache::{
     Cache, CachedDocument, CorpusSpellings, Key, SegmentBuffers, SegmentDocument, Spellings,
@@ -325,16 +326,6 @@ pub fn analyse(config: &Config, options: &RunOptions) -> Result<RunOutcome> {
         timings,
         cache,
     })
-}
-
-/// Frees `value` on a thread of its own. A tally of a large corpus is
-/// millions of small allocations, and freeing them took a tenth of a
-/// re-run's time; nothing waits for it (a process that ends first just
-/// exits, and `--watch` frees it while it waits for changes).
-fn drop_elsewhere<T: Send + 'static>(value: T) {
-    let _ = std::thread::Builder::new()
-        .name("drop".into())
-        .spawn(move || drop(value));
 }
 
 /// Finds the sources; an input folder without article files is an error.

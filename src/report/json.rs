@@ -13,6 +13,7 @@ pub fn to_json(report: &Report) -> Result<String> {
         bail!("report field {path} is not a finite number (this is a bug in framescope)");
     }
     let mut text = serde_json::to_string_pretty(&value)?;
+    crate::drop_elsewhere(value);
     text.push('\n');
     Ok(text)
 }
