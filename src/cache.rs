@@ -61,6 +61,7 @@ use crate::config::Config;
 use rustc_hash::FxHashMap;
 
 use crate::analyze::pair_digest::{PairDigest, COLLOCATES_PER_STEM};
+use crate::analyze::uncertainty::{BootstrapMemo, MemoSums};
 use crate::count::{SourceTextCounts, Words};
 use crate::ingest::FileStamp;
 use crate::prepare::{tokens_fit, Prepared};
@@ -77,6 +78,7 @@ const KIND_FILES: u8 = 4;
 const KIND_CHART: u8 = 5;
 const KIND_SPELLINGS: u8 = 6;
 const KIND_DIGEST: u8 = 7;
+const KIND_BOOTSTRAP: u8 = 8;
 /// A file whose stamp is this close to the time the stamps were taken (or
 /// later) is hashed again on the next run: file times tick coarsely (a few
 /// milliseconds; 2 s on FAT), so a change within the same tick keeps the stamp.
@@ -331,6 +333,8 @@ pub struct Cache {
     sources: PathBuf,
     files: PathBuf,
     charts: PathBuf,
+    /// The bootstrap memo (one entry, replaced every run).
+    analysis: PathBuf,
     settings: Key,
 }
 
@@ -373,6 +377,7 @@ impl Cache {
             sources: root.join("sources"),
             files: root.join("files"),
             charts: root.join("charts"),
+            analysis: root.join("analysis"),
             settings: settings_key(config),
         }
     }
@@ -658,6 +663,38 @@ impl Cache {
         let mut payload = Vec::new();
         encode_digest(&mut payload, digest);
         write_entry(&self.sources, KIND_DIGEST, key, &payload)
+    }
+
+    fn bootstrap_key(&self) -> Key {
+        let mut hasher = Xxh3::new();
+        hasher.update(b"bootstrap");
+        hasher.update(&self.settings.0.to_le_bytes());
+        Key(hasher.digest128())
+    }
+
+    /// The bootstrap sums of the last run (empty if there is no valid
+    /// entry). Each is keyed by its inputs, so a stale one is never used.
+    pub fn load_bootstrap(&self) -> BootstrapMemo {
+        let key = self.bootstrap_key();
+        let decoded = read_entry(&self.analysis.join(key.file_name()), KIND_BOOTSTRAP, key)
+            .and_then(|entry| {
+                let mut r = entry.payload();
+                let memo = decode_bootstrap(&mut r)?;
+                (r.remaining() == 0 && memo.is_consistent()).then_some(memo)
+            });
+        decoded.unwrap_or_default()
+    }
+
+    /// Replaces the bootstrap entry.
+    pub fn store_bootstrap(&self, memo: &BootstrapMemo) -> std::io::Result<()> {
+        let mut payload = Vec::new();
+        encode_bootstrap(&mut payload, memo);
+        write_entry(
+            &self.analysis,
+            KIND_BOOTSTRAP,
+            self.bootstrap_key(),
+            &payload,
+        )
     }
 
     /// The spellings entry for `key`, if there is a valid one.
@@ -1145,6 +1182,45 @@ fn decode_digest(r: &mut Reader) -> Option<PairDigest> {
     Some(d)
 }
 
+fn encode_bootstrap(out: &mut Vec<u8>, memo: &BootstrapMemo) {
+    put_u64(out, memo.sources.len() as u64);
+    for source in &memo.sources {
+        out.extend_from_slice(&source.draws.to_le_bytes());
+        put_u64(out, source.words.len() as u64);
+        for &w in &source.words {
+            put_u64(out, w);
+        }
+        put_u64(out, source.themes.len() as u64);
+        for (key, sums) in &source.themes {
+            out.extend_from_slice(&key.to_le_bytes());
+            put_u64(out, sums.len() as u64);
+            for &h in sums {
+                put_u64(out, h);
+            }
+        }
+    }
+}
+
+fn decode_bootstrap(r: &mut Reader) -> Option<BootstrapMemo> {
+    let mut memo = BootstrapMemo::default();
+    let u64s = |r: &mut Reader| -> Option<Vec<u64>> { (0..r.len(8)?).map(|_| r.u64()).collect() };
+    for _ in 0..r.len(16 + 8 + 8)? {
+        let draws = r.u128()?;
+        let words = u64s(r)?;
+        let mut themes = Vec::new();
+        for _ in 0..r.len(16 + 8)? {
+            let key = r.u128()?;
+            themes.push((key, u64s(r)?));
+        }
+        memo.sources.push(MemoSums {
+            draws,
+            words,
+            themes,
+        });
+    }
+    Some(memo)
+}
+
 fn put_u32(out: &mut Vec<u8>, v: u32) {
     out.extend_from_slice(&v.to_le_bytes());
 }
@@ -1480,6 +1556,35 @@ mod tests {
             cache.store_spellings(key, unordered, &[]).unwrap();
             assert!(cache.load_spellings(key).is_none(), "{unordered:?}");
         }
+    }
+
+    #[test]
+    fn bootstrap_entries_round_trip_and_bad_ones_are_empty() {
+        let dir = tempfile::tempdir().unwrap();
+        let cache = Cache::new(&config(dir.path(), ""));
+        assert_eq!(cache.load_bootstrap(), BootstrapMemo::default());
+        let memo = BootstrapMemo {
+            sources: vec![MemoSums {
+                draws: 7,
+                words: vec![100, 110],
+                themes: vec![(8, vec![1, 2]), (9, vec![0, 0])],
+            }],
+        };
+        cache.store_bootstrap(&memo).unwrap();
+        assert_eq!(cache.load_bootstrap(), memo);
+        // Sums of another length than the words: not used.
+        let mut short = memo.clone();
+        short.sources[0].themes[1].1.pop();
+        cache.store_bootstrap(&short).unwrap();
+        assert_eq!(cache.load_bootstrap(), BootstrapMemo::default());
+        // A flipped byte fails the checksum.
+        cache.store_bootstrap(&memo).unwrap();
+        let path = cache.analysis.join(cache.bootstrap_key().file_name());
+        let mut bytes = fs::read(&path).unwrap();
+        let last = bytes.len() - 1;
+        bytes[last] ^= 1;
+        fs::write(&path, &bytes).unwrap();
+        assert_eq!(cache.load_bootstrap(), BootstrapMemo::default());
     }
 
     /// A small digest whose parts fit together (two stems, one pair).

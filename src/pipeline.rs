@@ -12,9 +12,8 @@ use anyhow::{Context, Result};
 use indicatif::{ProgressBar, ProgressStyle};
 use rayon::prelude::*;
 
-use crate::analyze::build_report;
-use crate::drop_elsewhere;
 use crate::analyze::pair_digest::PairDigest;
+use crate::analyze::{build_report, Built, Reusable};
 use crate::cache::{
     Cache, CachedDocument, CorpusSpellings, Key, SegmentBuffers, SegmentDocument, Spellings,
 };
@@ -22,6 +21,7 @@ use crate::config::Config;
 use crate::count::{
     Analyzer, DocumentParts, SourceTextCounts, SpellingIds, Tally, TextCounts, Vocab, Words,
 };
+use crate::drop_elsewhere;
 use crate::error::BadInput;
 use crate::ingest::{self, Corpus, Document};
 use crate::prepare::{prepare, Prepared};
@@ -287,21 +287,41 @@ pub fn analyse(config: &Config, options: &RunOptions) -> Result<RunOutcome> {
         digest: cached_digest,
     } = digest;
     let digest_was_cached = cached_digest.is_some();
-    let (report, digest) = pool.install(|| {
+    let store = (!options.no_cache).then(|| Cache::new(config));
+    let bootstrap = store
+        .as_ref()
+        .map(Cache::load_bootstrap)
+        .unwrap_or_default();
+    let built = pool.install(|| {
         build_report(
             config,
             &corpus,
             &mut counted.tally,
             skipped,
             documents,
-            cached_digest,
+            Reusable {
+                digest: cached_digest,
+                bootstrap: bootstrap.clone(),
+            },
         )
     });
-    let store = (!options.no_cache).then(|| Cache::new(config));
-    if let (Some(cache), Some(key), false) = (&store, digest_key, digest_was_cached) {
-        if let Err(e) = cache.store_digest(key, &digest) {
+    let Built {
+        report,
+        digest,
+        bootstrap: new_bootstrap,
+    } = built;
+    if let Some(cache) = &store {
+        let mut failed = Vec::new();
+        if let (Some(key), false) = (digest_key, digest_was_cached) {
+            failed.extend(cache.store_digest(key, &digest).err());
+        }
+        if new_bootstrap != bootstrap {
+            failed.extend(cache.store_bootstrap(&new_bootstrap).err());
+        }
+        if let Some(e) = failed.first() {
             warnings.push(format!(
-                "cache: the pair digest could not be written to {} (the next run will build it again): {e}",
+                "cache: {} analysis entries could not be written to {} (the next run will compute them again): {e}",
+                failed.len(),
                 cache.root().display()
             ));
         }

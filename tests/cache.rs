@@ -392,8 +392,8 @@ fn damaged_cache_entries_are_rebuilt_never_trusted() {
     let charts_drawn = png_count(dir.path(), "out");
     assert_eq!(
         entries.len(),
-        3 + 3 + 1 + 1 + 1 + charts_drawn,
-        "a segment entry per source (each has fewer than 256 articles), a counts entry, the spellings, the pair digest, the file index, and one per chart"
+        3 + 3 + 1 + 1 + 1 + 1 + charts_drawn,
+        "a segment entry per source (each has fewer than 256 articles), a counts entry, the spellings, the pair digest, the bootstrap sums, the file index, and one per chart"
     );
     // Damage every entry differently: truncate, flip a byte, empty, garbage.
     for (k, path) in entries.iter().enumerate() {

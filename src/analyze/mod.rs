@@ -28,6 +28,7 @@ use crate::report::{
     PairCount, Report, Similarity, SkippedFile, SourceReport, TermCount, ThemeInfo, SCHEMA_VERSION,
 };
 use pair_digest::PairDigest;
+use uncertainty::BootstrapMemo;
 
 /// The `top` best of `items` under `order` (a total order: best first),
 /// sorted: a partial selection, then a sort of the few kept, instead of
@@ -53,17 +54,32 @@ const UNEQUAL_LENGTH_RATIO: f64 = 5.0;
 /// Fewer resampling units than this make intervals rough.
 const FEW_UNITS: u64 = 20;
 
+/// What an earlier run computed that this one may reuse (from the cache).
+#[derive(Debug, Default)]
+pub struct Reusable {
+    /// The tally's pair digest; built from the tally when `None`.
+    pub digest: Option<PairDigest>,
+    /// Bootstrap sums of earlier runs (each is used only if its inputs match).
+    pub bootstrap: BootstrapMemo,
+}
+
+/// The report, and what the next run may reuse.
+#[derive(Debug)]
+pub struct Built {
+    pub report: Report,
+    pub digest: PairDigest,
+    pub bootstrap: BootstrapMemo,
+}
+
 /// Builds the report. `skipped` lists files found but not analysed.
-/// `digest` is the tally's [`PairDigest`] when the cache has it; otherwise
-/// it is built here. Either way it is returned with the report.
 pub fn build_report(
     config: &Config,
     corpus: &Corpus,
     tally: &mut Tally,
     mut skipped: Vec<SkippedFile>,
     documents: Vec<DocumentInfo>,
-    digest: Option<PairDigest>,
-) -> (Report, PairDigest) {
+    reusable: Reusable,
+) -> Built {
     use rayon::prelude::*;
     let top_terms = config.raw.report.top_terms;
     let mut sources: Vec<SourceReport> = corpus
@@ -83,7 +99,7 @@ pub fn build_report(
     let all_terms = tally.term_counts(&all);
     let table = tally.stem_table(sources.len(), &all_terms);
     let ids: Vec<String> = sources.iter().map(|s| s.id.clone()).collect();
-    let digest = digest.unwrap_or_else(|| {
+    let digest = reusable.digest.unwrap_or_else(|| {
         let settings = &config.raw.analysis;
         PairDigest::of(
             tally,
@@ -119,8 +135,18 @@ pub fn build_report(
     tally.documents_in_order();
     let tally: &Tally = tally;
     // The lexicon diagnostics are independent of the analytics: run them side by side.
-    let (analysis, lexicon) = rayon::join(
-        || analyse(config, corpus, tally, &table, &digest, &mut sources),
+    let ((analysis, bootstrap), lexicon) = rayon::join(
+        || {
+            analyse(
+                config,
+                corpus,
+                tally,
+                &table,
+                &digest,
+                &reusable.bootstrap,
+                &mut sources,
+            )
+        },
         || diagnostics::diagnose(config, tally, &ids, &table, &digest),
     );
     skipped.sort_by(|a, b| a.path.cmp(&b.path));
@@ -156,7 +182,11 @@ pub fn build_report(
         analysis,
         lexicon,
     };
-    (report, digest)
+    Built {
+        report,
+        digest,
+        bootstrap,
+    }
 }
 
 /// The analytics; fills the sources' theme intervals on the way.
@@ -166,8 +196,9 @@ fn analyse(
     tally: &Tally,
     table: &StemTable,
     digest: &PairDigest,
+    memo: &BootstrapMemo,
     sources: &mut [SourceReport],
-) -> Analysis {
+) -> (Analysis, BootstrapMemo) {
     let settings = &config.raw.analysis;
     let lexicon = &config.lexicon;
     let min_count = *settings.min_count.get_ref();
@@ -178,7 +209,7 @@ fn analyse(
     // parts; they only read the counts (the bootstrap's intervals are filled
     // in below), so they run side by side.
     let collocations = digest.collocations.clone();
-    let (reps, (anchor_collocates, keyness)) = rayon::join(
+    let ((reps, memo), (anchor_collocates, keyness)) = rayon::join(
         || {
             uncertainty::replicates(
                 sources,
@@ -186,6 +217,7 @@ fn analyse(
                 lexicon.themes.len(),
                 settings.bootstrap_replicates,
                 settings.bootstrap_seed,
+                memo,
             )
         },
         || {
@@ -241,7 +273,7 @@ fn analyse(
 
     let similarity = similarity::similarity(lexicon, sources, table);
     let flags = flags(sources, &keyness, &units);
-    Analysis {
+    let analysis = Analysis {
         collocations,
         anchor_collocates,
         framing: framing::profiles(lexicon, tally, &ids),
@@ -258,7 +290,8 @@ fn analyse(
             seed: settings.bootstrap_seed,
             units,
         },
-    }
+    };
+    (analysis, memo)
 }
 
 /// The most similar other source per measure (ties: first in source order).

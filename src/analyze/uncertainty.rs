@@ -8,6 +8,12 @@
 //! with `analysis.bootstrap_seed` mixed with a hash of the source id, so a
 //! source's intervals do not change when other sources are added, and do not
 //! depend on the thread count (each source is one sequential loop).
+//!
+//! The draws depend only on the seed, the source and its units' words, and
+//! a theme's replicate sums only on those draws and the theme's hits per
+//! unit. A [`BootstrapMemo`] keeps the sums of a run keyed by exactly these
+//! inputs, so a re-run after one theme's word list changed resamples only
+//! that theme (and no source at all when no hit moved).
 
 use rayon::prelude::*;
 
@@ -102,28 +108,44 @@ fn fnv1a(text: &str) -> u64 {
     })
 }
 
-fn resample(units: &Units, themes: usize, replicates: usize, seed: u64) -> Replicates {
+/// Draws the replicates and sums the hits of `themes` (by index;
+/// `out.hits[i]` is theme `themes[i]`'s), and the words when `words` (else
+/// `out.words` is empty).
+fn resample(
+    units: &Units,
+    themes: &[usize],
+    words: bool,
+    replicates: usize,
+    seed: u64,
+) -> Replicates {
     let mut rng = SplitMix64::new(seed);
     let mut out = Replicates {
-        words: Vec::with_capacity(replicates),
-        hits: vec![Vec::with_capacity(replicates); themes],
+        words: Vec::with_capacity(if words { replicates } else { 0 }),
+        hits: vec![Vec::with_capacity(replicates); themes.len()],
     };
     let n = units.words.len();
-    // The units' hits in one flat list (unit k owns hits[starts[k]..starts[k + 1]]):
-    // 10-15 % faster than following each unit's own vector (measured on 22M draws).
-    let mut starts = Vec::with_capacity(n + 1);
-    let mut hits: Vec<(usize, u64)> = Vec::new();
-    for unit in &units.hits {
-        starts.push(hits.len());
-        hits.extend(unit.iter().map(|&(t, h)| (t as usize, h)));
+    // Position of each theme in `themes`, if it is summed.
+    let mut slot = vec![usize::MAX; themes.iter().max().map_or(0, |&t| t + 1)];
+    for (i, &t) in themes.iter().enumerate() {
+        slot[t] = i;
     }
-    starts.push(hits.len());
+    // The summed themes' hits as one flat list of (unit, slot, hits) in
+    // unit order: a replicate reads it once, front to back, and a theme
+    // that is not summed costs nothing.
+    let mut hits: Vec<(u32, u32, u64)> = Vec::new();
+    for (k, unit) in units.hits.iter().enumerate() {
+        for &(t, h) in unit {
+            if let Some(&i) = slot.get(t as usize).filter(|&&i| i != usize::MAX) {
+                hits.push((k as u32, i as u32, h));
+            }
+        }
+    }
     // A replicate first counts how often each unit is drawn, then adds each
     // drawn unit once, times its count: the same draws and the same integer
     // sums as adding unit by unit, but the random accesses go to a small
     // array of counts and the sums run once over the units in order.
     let mut drawn = vec![0u64; n];
-    let mut sums = vec![0u64; themes];
+    let mut sums = vec![0u64; themes.len()];
     for _ in 0..replicates {
         drawn.iter_mut().for_each(|x| *x = 0);
         for _ in 0..n {
@@ -131,17 +153,16 @@ fn resample(units: &Units, themes: usize, replicates: usize, seed: u64) -> Repli
                 *times += 1;
             }
         }
-        sums.iter_mut().for_each(|x| *x = 0);
-        let mut words = 0u64;
-        // No test for units not drawn (a third of them): adding zero is
-        // cheaper than a branch that cannot be predicted.
-        for ((&times, &w), span) in drawn.iter().zip(&units.words).zip(starts.windows(2)) {
-            words += times * w;
-            for &(t, h) in &hits[span[0]..span[1]] {
-                sums[t] += times * h;
-            }
+        if words {
+            // No test for units not drawn (a third of them): adding zero
+            // is cheaper than a branch that cannot be predicted.
+            let total: u64 = drawn.iter().zip(&units.words).map(|(&t, &w)| t * w).sum();
+            out.words.push(total);
         }
-        out.words.push(words);
+        sums.iter_mut().for_each(|x| *x = 0);
+        for &(k, i, h) in &hits {
+            sums[i as usize] += drawn[k as usize] * h;
+        }
         for (t, &h) in sums.iter().enumerate() {
             out.hits[t].push(h);
         }
@@ -149,29 +170,147 @@ fn resample(units: &Units, themes: usize, replicates: usize, seed: u64) -> Repli
     out
 }
 
-/// Draws the replicates of every source (in parallel; each source alone is sequential).
+/// Replicate sums of earlier runs, each keyed by everything it depends on.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct BootstrapMemo {
+    /// Per resampled source (any order).
+    pub sources: Vec<MemoSums>,
+}
+
+/// The replicate sums of one source's draws.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct MemoSums {
+    /// Hash of the draws' inputs: seed (mixed with the source id), number
+    /// of replicates, and the words of every unit.
+    pub draws: u128,
+    /// Words per replicate.
+    pub words: Vec<u64>,
+    /// (hash of `draws` and a theme's hits per unit, hits per replicate).
+    pub themes: Vec<(u128, Vec<u64>)>,
+}
+
+impl MemoSums {
+    /// Every list of sums has one entry per replicate.
+    fn is_consistent(&self) -> bool {
+        let n = self.words.len();
+        self.themes.iter().all(|(_, sums)| sums.len() == n)
+    }
+}
+
+impl BootstrapMemo {
+    /// Whether every source's sums have one entry per replicate.
+    pub fn is_consistent(&self) -> bool {
+        self.sources.iter().all(MemoSums::is_consistent)
+    }
+}
+
+/// Draws the replicates of every source (in parallel; each source alone is
+/// sequential), taking from `memo` the sums whose inputs are unchanged.
+/// Returns them with the memo of this run.
 pub fn replicates(
     sources: &[SourceReport],
     docs: &[DocTally],
     themes: usize,
     replicates: usize,
     seed: u64,
-) -> Vec<Replicates> {
-    sources
+    memo: &BootstrapMemo,
+) -> (Vec<Replicates>, BootstrapMemo) {
+    let (reps, sums): (Vec<Replicates>, Vec<Option<MemoSums>>) = sources
         .par_iter()
         .enumerate()
         .map(|(s, source)| {
             let mine: Vec<&DocTally> = docs.iter().filter(|d| d.source as usize == s).collect();
             let u = blocks(units(&mine));
             if u.words.is_empty() || replicates == 0 {
-                return Replicates {
+                let none = Replicates {
                     words: Vec::new(),
                     hits: vec![Vec::new(); themes],
                 };
+                return (none, None);
             }
-            resample(&u, themes, replicates, seed ^ fnv1a(&source.id))
+            let seed = seed ^ fnv1a(&source.id);
+            let sums = memoised_sums(&u, themes, replicates, seed, memo);
+            let reps = Replicates {
+                words: sums.words.clone(),
+                hits: sums.themes.iter().map(|(_, h)| h.clone()).collect(),
+            };
+            (reps, Some(sums))
         })
-        .collect()
+        .unzip();
+    let memo = BootstrapMemo {
+        sources: sums.into_iter().flatten().collect(),
+    };
+    (reps, memo)
+}
+
+/// One source's sums: from `memo` where the inputs match, the rest drawn.
+fn memoised_sums(
+    u: &Units,
+    themes: usize,
+    replicates: usize,
+    seed: u64,
+    memo: &BootstrapMemo,
+) -> MemoSums {
+    use xxhash_rust::xxh3::Xxh3;
+    let mut hasher = Xxh3::new();
+    hasher.update(b"bootstrap draws");
+    for n in [seed, replicates as u64, u.words.len() as u64] {
+        hasher.update(&n.to_le_bytes());
+    }
+    for &w in &u.words {
+        hasher.update(&w.to_le_bytes());
+    }
+    let draws = hasher.digest128();
+    // Each theme's hits per unit, as (unit, hits) for units with hits.
+    let mut columns: Vec<Vec<(u32, u64)>> = vec![Vec::new(); themes];
+    for (k, unit) in u.hits.iter().enumerate() {
+        for &(t, h) in unit {
+            columns[t as usize].push((k as u32, h));
+        }
+    }
+    let keys: Vec<u128> = columns
+        .iter()
+        .map(|column| {
+            let mut hasher = Xxh3::new();
+            hasher.update(b"bootstrap theme");
+            hasher.update(&draws.to_le_bytes());
+            for &(k, h) in column {
+                hasher.update(&k.to_le_bytes());
+                hasher.update(&h.to_le_bytes());
+            }
+            hasher.digest128()
+        })
+        .collect();
+    let known = memo.sources.iter().find(|m| m.draws == draws);
+    let mut found: Vec<Option<Vec<u64>>> = keys
+        .iter()
+        .map(|key| {
+            let (_, sums) = known?.themes.iter().find(|(k, _)| k == key)?;
+            Some(sums.clone())
+        })
+        .collect();
+    let missing: Vec<usize> = (0..themes).filter(|&t| found[t].is_none()).collect();
+    // Draws are needed for a theme whose hits moved, or for the words of
+    // draws never seen.
+    let words = known.map(|m| m.words.clone());
+    let words = if missing.is_empty() && words.is_some() {
+        words.unwrap_or_default()
+    } else {
+        let drawn = resample(u, &missing, words.is_none(), replicates, seed);
+        for (&t, sums) in missing.iter().zip(drawn.hits) {
+            found[t] = Some(sums);
+        }
+        words.unwrap_or(drawn.words)
+    };
+    MemoSums {
+        draws,
+        words,
+        themes: keys
+            .into_iter()
+            .zip(found)
+            .map(|(key, sums)| (key, sums.unwrap_or_default()))
+            .collect(),
+    }
 }
 
 fn rate(hits: u64, words: u64) -> f64 {
@@ -294,7 +433,7 @@ mod tests {
                 .collect(),
         };
         let (themes, replicates, seed) = (3, 40, 11);
-        let got = resample(&units, themes, replicates, seed);
+        let got = resample(&units, &[0, 1, 2], true, replicates, seed);
         let mut rng = SplitMix64::new(seed);
         for r in 0..replicates {
             let (mut words, mut sums) = (0, vec![0u64; themes]);
@@ -312,12 +451,77 @@ mod tests {
         }
     }
 
+    /// Sums of one theme alone, or without the words, are those of the
+    /// whole resample: the draws do not depend on what is summed.
+    #[test]
+    fn a_subset_of_themes_sums_the_same_draws() {
+        let units = Units {
+            words: (0..30).map(|k| 5 + k % 7).collect(),
+            hits: (0..30u64)
+                .map(|k| {
+                    if k % 3 == 0 {
+                        vec![(0, k), (2, 1)]
+                    } else {
+                        vec![(1, 2)]
+                    }
+                })
+                .collect(),
+        };
+        let all = resample(&units, &[0, 1, 2], true, 25, 3);
+        let some = resample(&units, &[2, 0], false, 25, 3);
+        assert!(some.words.is_empty());
+        assert_eq!(some.hits, vec![all.hits[2].clone(), all.hits[0].clone()]);
+    }
+
+    /// A re-run takes from the memo exactly the sums whose inputs did not
+    /// change: with one theme's hits moved, the others' sums are reused, and
+    /// the result equals resampling everything.
+    #[test]
+    fn the_memo_reuses_unchanged_themes_and_equals_a_fresh_resample() {
+        let docs = |shift: u64| -> Vec<DocTally> {
+            (0..12)
+                .map(|i| doc(100 + i, vec![0, i % 3, (i + shift) % 4]))
+                .collect()
+        };
+        let sources = crate::report::charts::fixtures::report(1, 2, false).sources;
+        let empty = BootstrapMemo::default();
+        let (first, memo) = replicates(&sources, &docs(0), 2, 50, 9, &empty);
+        assert_eq!(memo.sources.len(), 1);
+        assert!(memo.is_consistent());
+        // The same input again: everything from the memo, nothing drawn.
+        let (again, memo_again) = replicates(&sources, &docs(0), 2, 50, 9, &memo);
+        assert_eq!(
+            (again[0].words.clone(), again[0].hits.clone()),
+            (first[0].words.clone(), first[0].hits.clone())
+        );
+        assert_eq!(memo_again, memo);
+        // The second theme's hits move: its sums change, the first's are kept.
+        let (edited, memo_edited) = replicates(&sources, &docs(1), 2, 50, 9, &memo);
+        let (fresh, _) = replicates(&sources, &docs(1), 2, 50, 9, &empty);
+        assert_eq!(edited[0].hits, fresh[0].hits);
+        assert_eq!(edited[0].words, fresh[0].words);
+        assert_eq!(memo_edited.sources[0].themes[0], memo.sources[0].themes[0]);
+        assert_ne!(memo_edited.sources[0].themes[1], memo.sources[0].themes[1]);
+        // A fake memo entry under the true key is taken as it stands: the
+        // key, not the sums, decides (so a key must cover every input).
+        let mut forged = memo.clone();
+        forged.sources[0].themes[0].1[0] += 1;
+        let (taken, _) = replicates(&sources, &docs(0), 2, 50, 9, &forged);
+        assert_eq!(taken[0].hits[0][0], first[0].hits[0][0] + 1);
+        // Another seed or replicate count is another key: nothing is reused.
+        let (other_seed, m) = replicates(&sources, &docs(0), 2, 50, 10, &forged);
+        assert_ne!(m.sources[0].draws, memo.sources[0].draws);
+        assert_eq!(other_seed[0].hits[0].len(), 50);
+        let (_, m) = replicates(&sources, &docs(0), 2, 51, 9, &forged);
+        assert_ne!(m.sources[0].draws, memo.sources[0].draws);
+    }
+
     #[test]
     fn constant_rate_units_give_a_zero_width_interval() {
         // Every document: 100 words, 2 hits of theme 0 -> 20 per 1,000 in every replicate.
         let docs: Vec<DocTally> = (0..8).map(|_| doc(100, vec![0, 2])).collect();
         let refs: Vec<&DocTally> = docs.iter().collect();
-        let r = resample(&units(&refs), 1, 200, 7);
+        let r = resample(&units(&refs), &[0], true, 200, 7);
         assert_eq!(rate_interval(&r, 0), Some((20.0, 20.0)));
     }
 
@@ -325,8 +529,8 @@ mod tests {
     fn same_seed_same_interval_and_it_covers_the_estimate() {
         let docs: Vec<DocTally> = (0..40).map(|i| doc(100 + i, vec![0, i % 5])).collect();
         let refs: Vec<&DocTally> = docs.iter().collect();
-        let a = rate_interval(&resample(&units(&refs), 1, 500, 42), 0).unwrap();
-        let b = rate_interval(&resample(&units(&refs), 1, 500, 42), 0).unwrap();
+        let a = rate_interval(&resample(&units(&refs), &[0], true, 500, 42), 0).unwrap();
+        let b = rate_interval(&resample(&units(&refs), &[0], true, 500, 42), 0).unwrap();
         assert_eq!(a, b);
         let hits: u64 = (0..40).map(|i| i % 5).sum();
         let words: u64 = (0..40).map(|i| 100 + i).sum();
