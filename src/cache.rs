@@ -685,16 +685,13 @@ impl Cache {
         decoded.unwrap_or_default()
     }
 
-    /// Replaces the bootstrap entry.
+    /// Replaces the bootstrap entry (and removes one of other settings).
     pub fn store_bootstrap(&self, memo: &BootstrapMemo) -> std::io::Result<()> {
         let mut payload = Vec::new();
         encode_bootstrap(&mut payload, memo);
-        write_entry(
-            &self.analysis,
-            KIND_BOOTSTRAP,
-            self.bootstrap_key(),
-            &payload,
-        )
+        let key = self.bootstrap_key();
+        write_entry(&self.analysis, KIND_BOOTSTRAP, key, &payload)?;
+        keep_only(&self.analysis, &[key])
     }
 
     /// The spellings entry for `key`, if there is a valid one.
@@ -1570,7 +1567,11 @@ mod tests {
                 themes: vec![(8, vec![1, 2]), (9, vec![0, 0])],
             }],
         };
+        // An entry of other settings is removed when this one is stored.
+        let other = Cache::new(&config(dir.path(), "[text]\nextra_stopwords = [\"oil\"]"));
+        other.store_bootstrap(&memo).unwrap();
         cache.store_bootstrap(&memo).unwrap();
+        assert_eq!(fs::read_dir(&cache.analysis).unwrap().count(), 1);
         assert_eq!(cache.load_bootstrap(), memo);
         // Sums of another length than the words: not used.
         let mut short = memo.clone();

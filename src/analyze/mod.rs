@@ -99,17 +99,37 @@ pub fn build_report(
     let all_terms = tally.term_counts(&all);
     let table = tally.stem_table(sources.len(), &all_terms);
     let ids: Vec<String> = sources.iter().map(|s| s.id.clone()).collect();
-    let digest = reusable.digest.unwrap_or_else(|| {
-        let settings = &config.raw.analysis;
-        PairDigest::of(
-            tally,
-            &table,
-            &ids,
-            *settings.min_count.get_ref(),
-            settings.top,
-            config.raw.report.top_pairs,
-        )
-    });
+    // Resampling needs the documents in a fixed order; after this the tally is only read.
+    tally.documents_in_order();
+    let tally: &Tally = tally;
+    // The pair digest (built unless the cache had it) and the bootstrap
+    // are the costly parts, and independent: side by side.
+    let settings = &config.raw.analysis;
+    let Reusable { digest, bootstrap } = reusable;
+    let (digest, (reps, bootstrap)) = rayon::join(
+        || {
+            digest.unwrap_or_else(|| {
+                PairDigest::of(
+                    tally,
+                    &table,
+                    &ids,
+                    *settings.min_count.get_ref(),
+                    settings.top,
+                    config.raw.report.top_pairs,
+                )
+            })
+        },
+        || {
+            uncertainty::replicates(
+                &sources,
+                &tally.documents,
+                config.lexicon.themes.len(),
+                settings.bootstrap_replicates,
+                settings.bootstrap_seed,
+                &bootstrap,
+            )
+        },
+    );
     let corpus_report = CorpusReport {
         documents: sum(|s| s.documents),
         words: sum(|s| s.words),
@@ -131,22 +151,9 @@ pub fn build_report(
             })
             .collect(),
     };
-    // Resampling needs the documents in a fixed order; after this the tally is only read.
-    tally.documents_in_order();
-    let tally: &Tally = tally;
     // The lexicon diagnostics are independent of the analytics: run them side by side.
-    let ((analysis, bootstrap), lexicon) = rayon::join(
-        || {
-            analyse(
-                config,
-                corpus,
-                tally,
-                &table,
-                &digest,
-                &reusable.bootstrap,
-                &mut sources,
-            )
-        },
+    let (analysis, lexicon) = rayon::join(
+        || analyse(config, corpus, tally, &table, &digest, &reps, &mut sources),
         || diagnostics::diagnose(config, tally, &ids, &table, &digest),
     );
     skipped.sort_by(|a, b| a.path.cmp(&b.path));
@@ -196,46 +203,31 @@ fn analyse(
     tally: &Tally,
     table: &StemTable,
     digest: &PairDigest,
-    memo: &BootstrapMemo,
+    reps: &[uncertainty::Replicates],
     sources: &mut [SourceReport],
-) -> (Analysis, BootstrapMemo) {
+) -> Analysis {
     let settings = &config.raw.analysis;
     let lexicon = &config.lexicon;
     let min_count = *settings.min_count.get_ref();
     let ids: Vec<String> = sources.iter().map(|s| s.id.clone()).collect();
 
     let docs = &tally.documents;
-    // The bootstrap, the collocations and the keyness tests are the costly
-    // parts; they only read the counts (the bootstrap's intervals are filled
-    // in below), so they run side by side.
+    // The anchor's collocates and the keyness tests only read the counts:
+    // side by side (the bootstrap's intervals are filled in below).
     let collocations = digest.collocations.clone();
-    let ((reps, memo), (anchor_collocates, keyness)) = rayon::join(
+    let (anchor_collocates, keyness) = rayon::join(
         || {
-            uncertainty::replicates(
-                sources,
-                docs,
-                lexicon.themes.len(),
-                settings.bootstrap_replicates,
-                settings.bootstrap_seed,
-                memo,
+            collocations::anchor_collocates(
+                tally,
+                table,
+                digest,
+                &ids,
+                &lexicon.anchor_label,
+                min_count,
+                settings.top,
             )
         },
-        || {
-            rayon::join(
-                || {
-                    collocations::anchor_collocates(
-                        tally,
-                        table,
-                        digest,
-                        &ids,
-                        &lexicon.anchor_label,
-                        min_count,
-                        settings.top,
-                    )
-                },
-                || keyness::keyness(lexicon, sources, table, min_count, settings.top),
-            )
-        },
+        || keyness::keyness(lexicon, sources, table, min_count, settings.top),
     );
     for (s, source) in sources.iter_mut().enumerate() {
         let words = source.words;
@@ -273,14 +265,14 @@ fn analyse(
 
     let similarity = similarity::similarity(lexicon, sources, table);
     let flags = flags(sources, &keyness, &units);
-    let analysis = Analysis {
+    Analysis {
         collocations,
         anchor_collocates,
         framing: framing::profiles(lexicon, tally, &ids),
         balance: balance::balance(lexicon, sources),
         nearest: nearest(&ids, &similarity),
         similarity,
-        differences: uncertainty::differences(&theme_ids, sources, &reps),
+        differences: uncertainty::differences(&theme_ids, sources, reps),
         theme_cooccurrence: framing::theme_pairs(lexicon, tally, &ids),
         evidence: evidence::evidence(lexicon, tally, corpus, settings.evidence_sentences),
         keyness,
@@ -290,8 +282,7 @@ fn analyse(
             seed: settings.bootstrap_seed,
             units,
         },
-    };
-    (analysis, memo)
+    }
 }
 
 /// The most similar other source per measure (ties: first in source order).
