@@ -548,14 +548,6 @@ fn count_corpus(
         .as_ref()
         .zip(digest_key)
         .and_then(|(cache, key)| cache.load_digest(key));
-    if let Some(cache) = &cache {
-        let pairs = digest.is_none();
-        cached = source_keys
-            .par_iter()
-            .map(|key| key.and_then(|k| cache.load_source(k, pairs)))
-            .collect();
-        timings.push(("cache keys", started.elapsed()));
-    }
     // When every source's counts are cached, so are the corpus's spellings:
     // the workers then share one vocabulary, built here once, instead of
     // each stemming and matching every word it meets.
@@ -563,17 +555,35 @@ fn count_corpus(
         .as_ref()
         .zip(all_source_keys.as_ref())
         .map(|(cache, keys)| cache.spellings_key(keys));
-    let all_cached = cached.iter().all(Option::is_some);
-    let started = Instant::now();
-    let corpus_spellings = match (&cache, spellings_key) {
-        (Some(cache), Some(key)) if all_cached => cache.load_spellings(key),
-        _ => None,
-    };
-    let shared_vocab = corpus_spellings.as_ref().map(|corpus| {
-        let vocab = Vocab::of_spellings(&corpus.spellings.list(), &analyzer);
-        timings.push(("vocabulary", started.elapsed()));
-        vocab
-    });
+    let mut corpus_spellings = None;
+    let mut shared_vocab = None;
+    if let Some(cache) = &cache {
+        timings.push(("cache keys", started.elapsed()));
+        let started = Instant::now();
+        // The sources' counts are read while the vocabulary is built from
+        // the spellings entry (kept only if every source's counts were
+        // cached; without them the entry's key finds nothing).
+        let pairs = digest.is_none();
+        let (loaded, spellings) = rayon::join(
+            || -> Vec<Option<SourceTextCounts>> {
+                source_keys
+                    .par_iter()
+                    .map(|key| key.and_then(|k| cache.load_source(k, pairs)))
+                    .collect()
+            },
+            || {
+                let corpus = cache.load_spellings(spellings_key?)?;
+                let vocab = Vocab::of_spellings(&corpus.spellings.list(), &analyzer);
+                Some((corpus, vocab))
+            },
+        );
+        cached = loaded;
+        if let (Some((corpus, vocab)), true) = (spellings, cached.iter().all(Option::is_some)) {
+            corpus_spellings = Some(corpus);
+            shared_vocab = Some(vocab);
+        }
+        timings.push(("cached counts", started.elapsed()));
+    }
     let segment_spellings = match (&corpus_spellings, spellings_key) {
         (Some(corpus), _) => SegmentSpellings::Numbered(corpus),
         (None, Some(_)) => SegmentSpellings::Collect,
