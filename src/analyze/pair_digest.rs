@@ -257,6 +257,15 @@ mod tests {
         PairDigest::of(t, &table, &["s".to_string()], min_count, 10, 10)
     }
 
+    /// The stems of `stem`'s collocates, strongest first.
+    fn collocate_names<'d>(d: &'d PairDigest, stem: &str) -> Vec<&'d str> {
+        let k = d.number(stem).unwrap();
+        d.collocates_of(k)
+            .iter()
+            .map(|&(partner, _)| d.stems[partner as usize].as_str())
+            .collect()
+    }
+
     #[test]
     fn each_stem_keeps_its_strongest_collocates_best_first() {
         let c = config();
@@ -270,11 +279,7 @@ mod tests {
         assert_eq!(d.source_marginal(0, "zarkg"), Some(25));
         assert_eq!(d.source_total(0), 2 * 326);
         let hub = d.number("hubword").unwrap();
-        let names: Vec<&str> = d
-            .collocates_of(hub)
-            .iter()
-            .map(|&(k, _)| d.stems[k as usize].as_str())
-            .collect();
+        let names = collocate_names(&d, "hubword");
         // log-Dice 14 + log2(2n / (326 + n)) grows with n: the 20 most
         // frequent partners, zarkg and zarkh tied at 25 (alphabetical
         // first), then the 23rd (23 times) down to the 6th (6 times); the
@@ -300,14 +305,8 @@ mod tests {
         let c = config();
         let t = tally(&c);
         let d = digest(&t, 24);
-        let hub = d.number("hubword").unwrap();
         // Only the two with 25 co-occurrences (no partner has 24).
-        let names: Vec<&str> = d
-            .collocates_of(hub)
-            .iter()
-            .map(|&(k, _)| d.stems[k as usize].as_str())
-            .collect();
-        assert_eq!(names, ["zarkg", "zarkh"]);
+        assert_eq!(collocate_names(&d, "hubword"), ["zarkg", "zarkh"]);
         // Marginals still count every pair.
         assert_eq!(d.marginal("hubword"), Some(326));
     }
