@@ -810,12 +810,14 @@ impl Tally {
         // (sentence, theme) for every theme hit in a sentence, for the theme x theme table.
         let themes_in_sentence = &mut scratch.themes_in_sentence;
 
+        // (sentence, hits) of one list at a time.
+        let mut per_sentence: Vec<(u32, u32)> = Vec::new();
         for (list, matches) in scratch.matches.iter().enumerate() {
             let tally = &mut src.lists[list];
             tally.ensure_terms(config.lexicon.list(list).terms.len());
             tally.hits += matches.len() as u64;
             doc.hits[list] += matches.len() as u64;
-            let mut per_sentence: Vec<(u32, u32)> = Vec::new();
+            per_sentence.clear();
             for m in matches {
                 tally.terms[m.term as usize] += 1;
                 let first = tokens.words[m.start as usize].start as usize;
