@@ -449,7 +449,9 @@ impl Cache {
         Key(hasher.digest128())
     }
 
-    /// A segment entry of `len` documents, if there is a valid one for `key`.
+    /// A segment entry of `len` documents, if there is a valid one for `key`
+    /// (with buffers of its own; the counting stage reuses them).
+    #[cfg(test)]
     pub fn load_segment(&self, key: Key, len: usize) -> Option<CachedSegment> {
         self.load_segment_reusing(key, len, &mut SegmentBuffers::default())
     }
@@ -869,17 +871,19 @@ fn is_valid_entry(bytes: &[u8], kind: u8, key: Key) -> bool {
     if bytes.len() < HEADER_LEN || &bytes[..8] != MAGIC {
         return false;
     }
-    let mut header = Reader::new(&bytes[8..HEADER_LEN]);
-    let valid = (|| {
-        Some(
-            header.u32()? == FORMAT_VERSION
-                && header.u8()? == kind
-                && header.u128()? == key.0
-                && header.u64()? == (bytes.len() - HEADER_LEN) as u64
-                && xxh3_64(&bytes[HEADER_LEN..]) == header.u64()?,
-        )
-    })();
-    valid == Some(true)
+    header_fits(&mut Reader::new(&bytes[8..HEADER_LEN]), bytes, kind, key) == Some(true)
+}
+
+/// Whether the header read by `header` is that of `bytes` as an entry of
+/// `kind` for `key` (the checksum is computed only if the rest matches).
+fn header_fits(header: &mut Reader, bytes: &[u8], kind: u8, key: Key) -> Option<bool> {
+    Some(
+        header.u32()? == FORMAT_VERSION
+            && header.u8()? == kind
+            && header.u128()? == key.0
+            && header.u64()? == (bytes.len() - HEADER_LEN) as u64
+            && xxh3_64(&bytes[HEADER_LEN..]) == header.u64()?,
+    )
 }
 
 /// A validated entry: the file's bytes, header included.

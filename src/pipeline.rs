@@ -232,13 +232,12 @@ fn render_charts(
         .collect();
     let keys: Vec<Key> = charts.iter().map(|(_, key, _)| *key).collect();
     errors.extend(cache.keep_only_charts(&keys).err());
-    if let Some(first) = errors.first() {
-        warnings.push(format!(
-            "cache: {} chart entries could not be written or removed in {} (the next run will draw them again): {first}",
-            errors.len(),
-            cache.root().display()
-        ));
-    }
+    warnings.extend(cache_warning(
+        cache,
+        &errors,
+        "chart entries could not be written or removed in",
+        "the next run will draw them again",
+    ));
     let reused = charts
         .iter()
         .filter(|(_, _, rasterised)| !rasterised)
@@ -301,7 +300,7 @@ pub fn analyse(config: &Config, options: &RunOptions) -> Result<RunOutcome> {
             documents,
             Reusable {
                 digest: cached_digest,
-                bootstrap: bootstrap.clone(),
+                bootstrap: &bootstrap,
             },
         )
     });
@@ -318,13 +317,12 @@ pub fn analyse(config: &Config, options: &RunOptions) -> Result<RunOutcome> {
         if new_bootstrap != bootstrap {
             failed.extend(cache.store_bootstrap(&new_bootstrap).err());
         }
-        if let Some(e) = failed.first() {
-            warnings.push(format!(
-                "cache: {} analysis entries could not be written to {} (the next run will compute them again): {e}",
-                failed.len(),
-                cache.root().display()
-            ));
-        }
+        warnings.extend(cache_warning(
+            cache,
+            &failed,
+            "analysis entries could not be written to",
+            "the next run will compute them again",
+        ));
     }
     drop_elsewhere(digest);
     warnings.sort();
@@ -651,6 +649,9 @@ fn count_corpus(
     bar.finish_and_clear();
 
     partial.cache_errors.extend(index_error);
+    // A file that changed while it was read makes the counts belong to no
+    // single state of the input: their digest is neither read nor kept.
+    let unchanged = partial.changed_sources.is_empty();
     let cache = cache.map(|cache| {
         let reused: Vec<(usize, &SourceTextCounts)> = cached
             .iter()
@@ -696,13 +697,12 @@ fn count_corpus(
         if let Err(e) = pruned {
             partial.cache_errors.push(e.to_string());
         }
-        if let Some(first) = partial.cache_errors.first() {
-            partial.warnings.push(format!(
-                "cache: {} entries could not be written to {} (the next run will count again): {first}",
-                partial.cache_errors.len(),
-                cache.root().display()
-            ));
-        }
+        partial.warnings.extend(cache_warning(
+            &cache,
+            &partial.cache_errors,
+            "entries could not be written to",
+            "the next run will count again",
+        ));
         CacheUse {
             documents: documents_found,
             documents_reused: partial.reused_documents,
@@ -714,17 +714,31 @@ fn count_corpus(
             segments_numbered: partial.numbered_segments,
             charts: 0,
             charts_reused: 0,
-            digest_reused: digest.is_some() && partial.changed_sources.is_empty(),
+            digest_reused: digest.is_some() && unchanged,
         }
     });
-    // A file that changed while it was read makes the counts belong to no
-    // single state of the input: their digest is neither read nor kept.
-    let unchanged = partial.changed_sources.is_empty();
     let digest = CachedDigest {
         key: digest_key.filter(|_| unchanged),
         digest: digest.filter(|_| unchanged),
     };
     (partial, cache, digest)
+}
+
+/// The warning for cache entries that could not be written (None when all
+/// were): how many, where, what the next run does about it, and the first
+/// error: "cache: {n} {what} {root} ({then}): {first}".
+fn cache_warning(
+    cache: &Cache,
+    errors: &[impl std::fmt::Display],
+    what: &str,
+    then: &str,
+) -> Option<String> {
+    let first = errors.first()?;
+    Some(format!(
+        "cache: {} {what} {} ({then}): {first}",
+        errors.len(),
+        cache.root().display()
+    ))
 }
 
 /// The pair digest of the counted corpus, as far as the cache knows it.

@@ -267,14 +267,14 @@ fn theme_suggestions(
     let mut per_theme: Vec<FxHashMap<u32, (f64, u64)>> =
         vec![FxHashMap::default(); config.lexicon.themes.len()];
     for (covered, lists) in coverage.iter().enumerate() {
-        let mut themes = lists
+        let themes: Vec<u16> = lists
             .iter()
-            .filter(|&&l| l as usize != ANCHOR_LIST)
-            .peekable();
-        if themes.peek().is_none() {
+            .copied()
+            .filter(|&l| l as usize != ANCHOR_LIST)
+            .collect();
+        if themes.is_empty() {
             continue;
         }
-        let themes: Vec<u16> = themes.copied().collect();
         let covered_count = digest.marginals[covered];
         for &(other, count) in digest.collocates_of(covered as u32) {
             if !coverage[other as usize].is_empty() {

@@ -55,12 +55,12 @@ const UNEQUAL_LENGTH_RATIO: f64 = 5.0;
 const FEW_UNITS: u64 = 20;
 
 /// What an earlier run computed that this one may reuse (from the cache).
-#[derive(Debug, Default)]
-pub struct Reusable {
+#[derive(Debug)]
+pub struct Reusable<'a> {
     /// The tally's pair digest; built from the tally when `None`.
     pub digest: Option<PairDigest>,
     /// Bootstrap sums of earlier runs (each is used only if its inputs match).
-    pub bootstrap: BootstrapMemo,
+    pub bootstrap: &'a BootstrapMemo,
 }
 
 /// The report, and what the next run may reuse.
@@ -78,7 +78,7 @@ pub fn build_report(
     tally: &mut Tally,
     mut skipped: Vec<SkippedFile>,
     documents: Vec<DocumentInfo>,
-    reusable: Reusable,
+    reusable: Reusable<'_>,
 ) -> Built {
     use rayon::prelude::*;
     let top_terms = config.raw.report.top_terms;
@@ -126,7 +126,7 @@ pub fn build_report(
                 config.lexicon.themes.len(),
                 settings.bootstrap_replicates,
                 settings.bootstrap_seed,
-                &bootstrap,
+                bootstrap,
             )
         },
     );

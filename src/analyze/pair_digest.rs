@@ -55,7 +55,7 @@ impl PairDigest {
         let by_id = tally.pair_marginals(&all);
         let mut ids: Vec<u32> = by_id.nonzero().map(|(id, _)| id).collect();
         ids.sort_unstable_by(|&x, &y| tally.stem_text(x).cmp(tally.stem_text(y)));
-        let mut number = vec![u32::MAX; by_id.len()];
+        let mut number = vec![u32::MAX; tally.stem_count()];
         for (k, &id) in ids.iter().enumerate() {
             number[id as usize] = k as u32;
         }

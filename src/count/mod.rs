@@ -430,16 +430,6 @@ impl Marginals {
         self.0.iter().sum()
     }
 
-    /// One past the highest stem id with a marginal.
-    pub fn len(&self) -> usize {
-        self.0.len()
-    }
-
-    /// Whether no stem co-occurs with anything.
-    pub fn is_empty(&self) -> bool {
-        self.0.iter().all(|&n| n == 0)
-    }
-
     /// (stem id, marginal) for every stem that co-occurs with something.
     pub fn nonzero(&self) -> impl Iterator<Item = (u32, u64)> + '_ {
         self.0
