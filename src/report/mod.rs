@@ -43,7 +43,10 @@ pub struct Report {
     pub anchor: AnchorInfo,
     /// Files that were found but not analysed, with the reason, sorted by path.
     pub skipped: Vec<SkippedFile>,
-    /// Every analysed document, sorted by path.
+    /// Every analysed document, sorted by path. Most of report.json on a
+    /// corpus of many files, so `json::to_json` writes it directly instead
+    /// of through a `serde_json::Value` tree (a test holds the two equal).
+    #[serde(skip_serializing)]
     pub documents: Vec<DocumentInfo>,
     /// Framing analytics: keyness, collocations, the anchor's framing profile,
     /// balance, similarity, uncertainty, evidence.
