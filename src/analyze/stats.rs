@@ -615,9 +615,21 @@ impl SplitMix64 {
         Self { state: seed }
     }
 
+    /// The generator `new(seed)` becomes after `calls` calls of
+    /// [`next_u64`](Self::next_u64): its state only ever adds the same
+    /// constant, so any point of the stream is one multiplication away,
+    /// and parts of it can be drawn side by side.
+    pub fn after(seed: u64, calls: u64) -> Self {
+        Self {
+            state: seed.wrapping_add(calls.wrapping_mul(Self::GAMMA)),
+        }
+    }
+
+    const GAMMA: u64 = 0x9E37_79B9_7F4A_7C15;
+
     /// The next 64 random bits.
     pub fn next_u64(&mut self) -> u64 {
-        self.state = self.state.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        self.state = self.state.wrapping_add(Self::GAMMA);
         let mut z = self.state;
         z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
         z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
@@ -1164,6 +1176,20 @@ mod tests {
         let (lo, hi) = bootstrap_diff_ci(&[(2, 50); 10], &[(1, 50); 10], 300, 3);
         close(lo, 1.0, 1e-12);
         close(hi, 1.0, 1e-12);
+    }
+
+    /// A generator started `k` calls on draws what the first one draws
+    /// after its `k`-th call, also when the state wraps around.
+    #[test]
+    fn a_stream_can_be_entered_at_any_call() {
+        for seed in [0, 42, u64::MAX - 3] {
+            let mut whole = SplitMix64::new(seed);
+            let drawn: Vec<u64> = (0..1000).map(|_| whole.next_u64()).collect();
+            for k in [0, 1, 7, 999] {
+                let mut entered = SplitMix64::after(seed, k as u64);
+                assert_eq!(entered.next_u64(), drawn[k], "seed {seed}, call {k}");
+            }
+        }
     }
 
     #[test]

@@ -111,6 +111,13 @@ fn fnv1a(text: &str) -> u64 {
 /// Draws the replicates and sums the hits of `themes` (by index;
 /// `out.hits[i]` is theme `themes[i]`'s), and the words when `words` (else
 /// `out.words` is empty).
+///
+/// Replicate `r` takes draws `r·n .. (r+1)·n` of the stream `seed` starts
+/// (n units), so blocks of replicates are drawn side by side, each from its
+/// own point of the stream ([`SplitMix64::after`]): the same draws and sums
+/// as one pass, whatever the threads. A source's draws are most of a
+/// re-run's analysis, and a handful of sources on two threads left one
+/// thread idle for the last.
 fn resample(
     units: &Units,
     themes: &[usize],
@@ -118,11 +125,6 @@ fn resample(
     replicates: usize,
     seed: u64,
 ) -> Replicates {
-    let mut rng = SplitMix64::new(seed);
-    let mut out = Replicates {
-        words: Vec::with_capacity(if words { replicates } else { 0 }),
-        hits: vec![Vec::with_capacity(replicates); themes.len()],
-    };
     let n = units.words.len();
     // Position of each theme in `themes`, if it is summed.
     let mut slot = vec![usize::MAX; themes.iter().max().map_or(0, |&t| t + 1)];
@@ -140,13 +142,54 @@ fn resample(
             }
         }
     }
+    let blocks: Vec<Replicates> = (0..replicates)
+        .step_by(REPLICATE_BLOCK)
+        .collect::<Vec<_>>()
+        .into_par_iter()
+        .map(|first| {
+            let count = REPLICATE_BLOCK.min(replicates - first);
+            let rng = SplitMix64::after(seed, (first as u64).wrapping_mul(n as u64));
+            resample_block(units, &hits, themes.len(), words, count, rng)
+        })
+        .collect();
+    let mut out = Replicates {
+        words: Vec::with_capacity(if words { replicates } else { 0 }),
+        hits: vec![Vec::with_capacity(replicates); themes.len()],
+    };
+    for block in blocks {
+        out.words.extend(block.words);
+        for (all, part) in out.hits.iter_mut().zip(block.hits) {
+            all.extend(part);
+        }
+    }
+    out
+}
+
+/// Replicates drawn together by one task of [`resample`].
+const REPLICATE_BLOCK: usize = 128;
+
+/// `count` consecutive replicates, drawn from `rng` on: `hits` is the flat
+/// (unit, slot, hits) list of the `slots` summed themes.
+fn resample_block(
+    units: &Units,
+    hits: &[(u32, u32, u64)],
+    slots: usize,
+    words: bool,
+    count: usize,
+    mut rng: SplitMix64,
+) -> Replicates {
+    let n = units.words.len();
+    let mut out = Replicates {
+        words: Vec::with_capacity(if words { count } else { 0 }),
+        hits: vec![Vec::with_capacity(count); slots],
+    };
     // A replicate first counts how often each unit is drawn, then adds each
     // drawn unit once, times its count: the same draws and the same integer
     // sums as adding unit by unit, but the random accesses go to a small
     // array of counts and the sums run once over the units in order.
     let mut drawn = vec![0u64; n];
-    let mut sums = vec![0u64; themes.len()];
-    for _ in 0..replicates {
+    let mut sums = vec![0u64; slots];
+    for _ in 0..count {
         drawn.iter_mut().for_each(|x| *x = 0);
         for _ in 0..n {
             if let Some(times) = drawn.get_mut(rng.below(n)) {
@@ -160,7 +203,7 @@ fn resample(
             out.words.push(total);
         }
         sums.iter_mut().for_each(|x| *x = 0);
-        for &(k, i, h) in &hits {
+        for &(k, i, h) in hits {
             sums[i as usize] += drawn[k as usize] * h;
         }
         for (t, &h) in sums.iter().enumerate() {
@@ -417,8 +460,9 @@ mod tests {
     }
 
     /// A replicate is `n` draws with replacement, summed: the same as adding
-    /// each drawn unit in turn, which is what this checks against, for
-    /// units with several themes, units without hits and a repeated seed.
+    /// each drawn unit in turn from one stream, which is what this checks
+    /// against, for units with several themes, units without hits, and
+    /// replicates drawn in blocks side by side.
     #[test]
     fn resampling_equals_adding_each_draw_in_turn() {
         let units = Units {
@@ -432,7 +476,8 @@ mod tests {
                 })
                 .collect(),
         };
-        let (themes, replicates, seed) = (3, 40, 11);
+        // More replicates than one block, and a last block part-filled.
+        let (themes, replicates, seed) = (3, 2 * REPLICATE_BLOCK + 44, 11);
         let got = resample(&units, &[0, 1, 2], true, replicates, seed);
         let mut rng = SplitMix64::new(seed);
         for r in 0..replicates {
