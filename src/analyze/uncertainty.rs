@@ -142,11 +142,10 @@ fn resample(
             }
         }
     }
-    let blocks: Vec<Replicates> = (0..replicates)
-        .step_by(REPLICATE_BLOCK)
-        .collect::<Vec<_>>()
+    let blocks: Vec<Replicates> = (0..replicates.div_ceil(REPLICATE_BLOCK))
         .into_par_iter()
-        .map(|first| {
+        .map(|block| {
+            let first = block * REPLICATE_BLOCK;
             let count = REPLICATE_BLOCK.min(replicates - first);
             let rng = SplitMix64::after(seed, (first as u64).wrapping_mul(n as u64));
             resample_block(units, &hits, themes.len(), words, count, rng)

@@ -30,22 +30,24 @@ pub fn to_json(report: &Report) -> Result<String> {
     crate::drop_elsewhere(value);
     // A raw line break followed by exactly two spaces starts a top-level key
     // (deeper keys are indented further; breaks inside strings are escaped).
-    const PLACE: &str = "\n  \"documents\": []";
-    let at = tree
-        .find(PLACE)
-        .expect("the pretty tree holds the documents' place")
-        + PLACE.len()
-        - "[]".len();
+    const KEY: &str = "\n  \"documents\": ";
+    const EMPTY: &str = "[]";
+    let key = tree
+        .find(&format!("{KEY}{EMPTY}"))
+        .expect("the pretty tree holds the documents' place");
+    let (before, after) = tree.split_at(key + KEY.len());
     let mut text = String::with_capacity(tree.len() + 200 * report.documents.len() + 1);
-    text.push_str(&tree[..at]);
+    text.push_str(before);
     write_documents(&mut text, &report.documents);
-    text.push_str(&tree[at + "[]".len()..]);
+    text.push_str(&after[EMPTY.len()..]);
     text.push('\n');
     Ok(text)
 }
 
 /// The documents as `serde_json::to_string_pretty` writes them one level
-/// down: fields in alphabetical order, strings escaped by serde_json.
+/// down: fields in alphabetical order, strings escaped by serde_json. The
+/// destructuring names every field, so adding one to `DocumentInfo` does
+/// not compile until it is written here too.
 fn write_documents(out: &mut String, documents: &[DocumentInfo]) {
     if documents.is_empty() {
         out.push_str("[]");
