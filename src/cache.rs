@@ -62,7 +62,7 @@ use rustc_hash::FxHashMap;
 
 use crate::analyze::pair_digest::{PairDigest, COLLOCATES_PER_STEM};
 use crate::analyze::uncertainty::{BootstrapMemo, MemoSums};
-use crate::count::{SourceTextCounts, Words};
+use crate::count::{KnownForms, SourceTextCounts, Words};
 use crate::ingest::FileStamp;
 use crate::prepare::{tokens_fit, Prepared};
 use crate::report::write::{TEMP_PREFIX, TEMP_SUFFIX};
@@ -70,7 +70,7 @@ use crate::report::{Collocation, SourceCollocations};
 use crate::tokenize::{TokenView, Word};
 
 /// Bumped whenever the layout of an entry changes.
-const FORMAT_VERSION: u32 = 5;
+const FORMAT_VERSION: u32 = 6;
 const MAGIC: &[u8; 8] = b"FSCACHE\0";
 const KIND_SEGMENT: u8 = 3;
 const KIND_SOURCE: u8 = 2;
@@ -291,12 +291,18 @@ impl Spellings {
     /// Trusted only if every spelling is non-empty, ends on a character
     /// boundary, and together they are the whole text.
     fn decode(r: &mut Reader) -> Option<Spellings> {
+        Spellings::decode_strings(r, false)
+    }
+
+    /// The same for a table of strings that may be empty (forms and stems).
+    fn decode_strings(r: &mut Reader, empty_allowed: bool) -> Option<Spellings> {
         let text = r.str()?.to_string();
         let n = r.len(4)?;
         let ends = r.u32s(n)?;
         let mut start = 0;
         for &end in &ends {
-            if end <= start || end as usize > text.len() || !text.is_char_boundary(end as usize) {
+            let too_short = end < start || (end == start && !empty_allowed);
+            if too_short || end as usize > text.len() || !text.is_char_boundary(end as usize) {
                 return None;
             }
             start = end;
@@ -305,18 +311,36 @@ impl Spellings {
     }
 }
 
-/// A spellings entry: the corpus's distinct spellings, and for each segment
-/// entry the corpus number of each spelling of its table.
+/// A spellings entry: the corpus's distinct spellings with their forms and
+/// stems ([`KnownForms`]), and for each segment entry the corpus number of
+/// each spelling of its table.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct CorpusSpellings {
     /// Sorted, each once.
     pub spellings: Spellings,
+    /// The forms and stems, numbered by first use.
+    forms: Spellings,
+    stems: Spellings,
+    /// Per spelling, its form's number; per form, its stem's.
+    form_of: Vec<u32>,
+    stem_of: Vec<u32>,
     /// Per segment key: the fingerprint of the segment's table, and the
     /// corpus number of each of its spellings.
     segments: FxHashMap<Key, (u64, Vec<u32>)>,
 }
 
 impl CorpusSpellings {
+    /// The spellings with their forms and stems.
+    pub fn known_forms(&self) -> KnownForms<'_> {
+        KnownForms {
+            spellings: self.spellings.list(),
+            forms: self.forms.list(),
+            stems: self.stems.list(),
+            form_of: self.form_of.clone(),
+            stem_of: self.stem_of.clone(),
+        }
+    }
+
     /// The corpus number of each spelling of segment `segment`'s `table`,
     /// when the entry has them for this very table (its fingerprint).
     pub fn numbers_of(&self, segment: Key, table: &Spellings) -> Option<&[u32]> {
@@ -701,9 +725,12 @@ impl Cache {
         let entry = read_entry(&self.sources.join(key.file_name()), KIND_SPELLINGS, key)?;
         let mut r = entry.payload();
         let spellings = Spellings::decode(&mut r)?;
-        // Strictly ascending: each spelling once, so its number in the list
-        // is its number in the vocabulary built from it.
-        let ascending = (1..spellings.len()).all(|k| spellings.get(k - 1) < spellings.get(k));
+        let forms = Spellings::decode_strings(&mut r, true)?;
+        let stems = Spellings::decode_strings(&mut r, true)?;
+        let n = r.len(4)?;
+        let form_of = r.u32s(n)?;
+        let n = r.len(4)?;
+        let stem_of = r.u32s(n)?;
         let n_segments = r.len(16 + 8 + 8)?;
         let mut segments = FxHashMap::default();
         for _ in 0..n_segments {
@@ -716,27 +743,39 @@ impl Cache {
             }
             segments.insert(segment, (fingerprint, numbers));
         }
-        (ascending && r.remaining() == 0).then_some(CorpusSpellings {
+        let corpus = CorpusSpellings {
             spellings,
+            forms,
+            stems,
+            form_of,
+            stem_of,
             segments,
-        })
+        };
+        // Strictly ascending spellings (each once, so its number in the list
+        // is its number in the vocabulary built from it), numbered forms and stems.
+        (r.remaining() == 0 && corpus.known_forms().is_consistent()).then_some(corpus)
     }
 
-    /// Stores the distinct spellings of a corpus (`list`: sorted, each once,
-    /// none empty) and, for each segment entry's table of spellings, the
-    /// number in `list` of each of its spellings (a spelling not in `list`
-    /// leaves its segment out).
+    /// Stores the distinct spellings of a corpus with their forms and stems
+    /// (`known.spellings`: sorted, each once, none empty) and, for each
+    /// segment entry's table of spellings, the number in that list of each
+    /// of its spellings (a spelling not in the list leaves its segment out).
     pub fn store_spellings(
         &self,
         key: Key,
-        list: &[&str],
+        known: &KnownForms,
         segments: &[(Key, Spellings)],
     ) -> std::io::Result<()> {
         use rayon::prelude::*;
-        let mut spellings = Spellings::default();
-        for s in list {
-            spellings.push(s);
-        }
+        let list = &known.spellings;
+        let table = |strings: &[&str]| {
+            let mut table = Spellings::default();
+            for s in strings {
+                table.push(s);
+            }
+            table
+        };
+        let spellings = table(list);
         let number: FxHashMap<&str, u32> = list
             .iter()
             .enumerate()
@@ -750,8 +789,16 @@ impl Cache {
                 numbers.map(|n| (*segment, table.fingerprint(), n))
             })
             .collect();
-        let mut payload = Vec::with_capacity(spellings.text.len() + 4 * list.len() + 16);
+        let mut payload = Vec::with_capacity(2 * spellings.text.len() + 12 * list.len() + 64);
         spellings.encode(&mut payload);
+        table(&known.forms).encode(&mut payload);
+        table(&known.stems).encode(&mut payload);
+        for numbers in [&known.form_of, &known.stem_of] {
+            put_u64(&mut payload, numbers.len() as u64);
+            for &k in numbers {
+                put_u32(&mut payload, k);
+            }
+        }
         put_u64(&mut payload, mapped.len() as u64);
         for (segment, fingerprint, numbers) in &mapped {
             payload.extend_from_slice(&segment.0.to_le_bytes());
@@ -1532,30 +1579,76 @@ mod tests {
         let cache = Cache::new(&config(dir.path(), ""));
         let key = cache.spellings_key(&[Key(1), Key(2)]);
         assert_ne!(key, cache.spellings_key(&[Key(2), Key(1)]));
-        let spellings = ["Kazakhstan’s", "multi-vector", "the"];
-        cache.store_spellings(key, &spellings, &[]).unwrap();
-        assert_eq!(
-            cache.load_spellings(key).unwrap().spellings.list(),
-            spellings
-        );
+        // "Trade" and "trade" share a form; "trades" has its own form, with
+        // the same stem; "the" is its own; an empty stem is allowed.
+        let known = KnownForms {
+            spellings: vec!["Kazakhstan’s", "Trade", "the", "trade", "trades"],
+            forms: vec!["kazakhstan", "trade", "the", "trades"],
+            stems: vec!["kazakhstan", "trade", ""],
+            form_of: vec![0, 1, 2, 1, 3],
+            stem_of: vec![0, 1, 2, 1],
+        };
+        assert!(known.is_consistent());
+        cache.store_spellings(key, &known, &[]).unwrap();
+        assert_eq!(cache.load_spellings(key).unwrap().known_forms(), known);
         let path = cache.sources.join(key.file_name());
         let mut bytes = fs::read(&path).unwrap();
         let last = bytes.len() - 1;
         bytes[last] ^= 0x55;
         fs::write(&path, &bytes).unwrap();
         assert!(cache.load_spellings(key).is_none());
-        // Well formed, but a spelling ends inside a character (or is empty):
-        // the last end comes before the (zero) count of segments.
-        cache.store_spellings(key, &["Kazakhstan’s"], &[]).unwrap();
+        // Well formed, but a spelling ends inside a character: the first
+        // spelling's end follows the text and the count of spellings.
+        cache.store_spellings(key, &known, &[]).unwrap();
         let mut bytes = fs::read(&path).unwrap();
-        let n = bytes.len();
-        bytes[n - 12..n - 8].copy_from_slice(&11u32.to_le_bytes());
+        let text_len: usize = known.spellings.iter().map(|s| s.len()).sum();
+        let at = HEADER_LEN + 8 + text_len + 8;
+        assert_eq!(bytes[at..at + 4], 14u32.to_le_bytes());
+        bytes[at..at + 4].copy_from_slice(&11u32.to_le_bytes());
         rewrite_checksum(&path, &mut bytes);
         assert!(cache.load_spellings(key).is_none());
-        // Not in order, or a spelling twice: numbers would not be vocabulary ids.
-        for unordered in [&["the", "policy"][..], &["the", "the"]] {
-            cache.store_spellings(key, unordered, &[]).unwrap();
-            assert!(cache.load_spellings(key).is_none(), "{unordered:?}");
+        // Not in order, or a spelling twice: numbers would not be vocabulary
+        // ids. A form number that is not the next new one, a stem number
+        // out of range, or a number too few: forms and stems would not be
+        // those the spellings give.
+        let mut broken = Vec::new();
+        for spellings in [
+            vec!["Kazakhstan’s", "Trade", "the", "trades", "trade"],
+            vec!["Kazakhstan’s", "Trade", "the", "the", "trades"],
+        ] {
+            broken.push(KnownForms {
+                spellings,
+                ..known.clone()
+            });
+        }
+        for form_of in [vec![0, 2, 1, 1, 3], vec![0, 1, 2, 1, 4], vec![0, 1, 2, 1]] {
+            broken.push(KnownForms {
+                form_of,
+                ..known.clone()
+            });
+        }
+        for stem_of in [vec![0, 1, 3, 1], vec![0, 2, 1, 1], vec![0, 1, 2]] {
+            broken.push(KnownForms {
+                stem_of,
+                ..known.clone()
+            });
+        }
+        for bad in broken {
+            assert!(!bad.is_consistent(), "{bad:?}");
+            cache.store_spellings(key, &bad, &[]).unwrap();
+            assert!(cache.load_spellings(key).is_none(), "{bad:?}");
+        }
+    }
+
+    /// Each spelling its own form and stem.
+    fn known<'a>(list: &[&'a str]) -> KnownForms<'a> {
+        let numbers: Vec<u32> = (0..list.len() as u32).collect();
+        KnownForms {
+            spellings: list.to_vec(),
+            forms: list.to_vec(),
+            stems: list.to_vec(),
+            form_of: numbers.clone(),
+            stem_of: numbers,
         }
     }
 
@@ -1678,7 +1771,9 @@ mod tests {
         missing.push("not-in-the-list");
         let key = Key(9);
         let segments = [(Key(1), table.clone()), (Key(2), other), (Key(3), missing)];
-        cache.store_spellings(key, &list, &segments).unwrap();
+        cache
+            .store_spellings(key, &known(&list), &segments)
+            .unwrap();
         let loaded = cache.load_spellings(key).unwrap();
         assert_eq!(loaded.spellings.list(), list);
         let numbers = loaded.numbers_of(Key(1), &table).unwrap();
@@ -1727,7 +1822,7 @@ mod tests {
         fs::write(kept.join("notes.txt"), "not an entry").unwrap();
         fs::write(kept.join(Key(6).file_name()), "old entry").unwrap();
         let current = cache.sources.join(Key(7).file_name());
-        cache.store_spellings(Key(7), &["a"], &[]).unwrap();
+        cache.store_spellings(Key(7), &known(&["a"]), &[]).unwrap();
         cache.remove_older_formats().unwrap();
         assert!(!dir.path().join(".cache/v3").exists());
         assert!(kept.join("notes.txt").exists() && !kept.join(Key(6).file_name()).exists());

@@ -540,12 +540,6 @@ fn count_corpus(
                 config.raw.report.top_pairs,
             )
         });
-    // With the pair digest, the analyses need no pair table: the cached
-    // sources' pairs (most of their entries) are not decoded.
-    let digest = cache
-        .as_ref()
-        .zip(digest_key)
-        .and_then(|(cache, key)| cache.load_digest(key));
     // When every source's counts are cached, so are the corpus's spellings:
     // the workers then share one vocabulary, built here once, instead of
     // each stemming and matching every word it meets.
@@ -555,27 +549,33 @@ fn count_corpus(
         .map(|(cache, keys)| cache.spellings_key(keys));
     let mut corpus_spellings = None;
     let mut shared_vocab = None;
+    let mut digest = None;
     if let Some(cache) = &cache {
         timings.push(("cache keys", started.elapsed()));
         let started = Instant::now();
-        // The sources' counts are read while the vocabulary is built from
-        // the spellings entry (kept only if every source's counts were
-        // cached; without them the entry's key finds nothing).
-        let pairs = digest.is_none();
-        let (loaded, spellings) = rayon::join(
-            || -> Vec<Option<SourceTextCounts>> {
-                source_keys
+        // The pair digest and the sources' counts are read while the
+        // vocabulary is built from the spellings entry (kept only if every
+        // source's counts were cached; without them the entry's key finds
+        // nothing). With the digest, the analyses need no pair table: the
+        // cached sources' pairs (most of their entries) are not decoded.
+        let ((loaded_digest, loaded), spellings) = rayon::join(
+            || {
+                let digest = digest_key.and_then(|key| cache.load_digest(key));
+                let pairs = digest.is_none();
+                let counts: Vec<Option<SourceTextCounts>> = source_keys
                     .par_iter()
                     .map(|key| key.and_then(|k| cache.load_source(k, pairs)))
-                    .collect()
+                    .collect();
+                (digest, counts)
             },
             || {
                 let corpus = cache.load_spellings(spellings_key?)?;
-                let vocab = Vocab::of_spellings(&corpus.spellings.list(), &analyzer);
+                let vocab = Vocab::of_known_forms(&corpus.known_forms(), &analyzer)?;
                 Some((corpus, vocab))
             },
         );
         cached = loaded;
+        digest = loaded_digest;
         if let (Some((corpus, vocab)), true) = (spellings, cached.iter().all(Option::is_some)) {
             corpus_spellings = Some(corpus);
             shared_vocab = Some(vocab);
@@ -682,8 +682,8 @@ fn count_corpus(
             partial.changed_sources.is_empty(),
         ) {
             let segments = std::mem::take(&mut partial.segment_spellings);
-            let spellings = partial.tally.vocab().spellings();
-            if let Err(e) = cache.store_spellings(key, &spellings, &segments) {
+            let known = partial.tally.vocab().known_forms();
+            if let Err(e) = cache.store_spellings(key, &known, &segments) {
                 partial.cache_errors.push(e.to_string());
             }
         }
@@ -821,19 +821,27 @@ fn file_keys(
             }
         })
         .collect();
-    let mut fresh = crate::cache::FileIndex::new(corpus.stamped_at_ns);
-    for (&(_, _, doc), &(key, _)) in documents.iter().zip(&keys) {
-        if let (Some(stamp), Some(key)) = (doc.stamp, key) {
-            fresh.rows.insert(doc.rel.clone(), (stamp, key));
-        }
-    }
     let hashed = keys.iter().filter(|&&(_, known)| !known).count();
     // Rewritten only when something was hashed or the rows changed; a
-    // failure to write costs the next run some hashing, nothing else.
-    let store_error = (hashed > 0 || fresh.rows != index.rows)
-        .then(|| cache.store_file_index(&config.input_dir, &fresh).err())
-        .flatten()
-        .map(|e| e.to_string());
+    // failure to write costs the next run some hashing, nothing else. When
+    // nothing was hashed, every document's row was found unchanged (paths
+    // are distinct), so the rows are the same exactly when there are as
+    // many as documents: a re-run does not build a second index to compare.
+    let unchanged = hashed == 0 && index.rows.len() == documents.len();
+    let store_error = if unchanged {
+        None
+    } else {
+        let mut fresh = crate::cache::FileIndex::new(corpus.stamped_at_ns);
+        for (&(_, _, doc), &(key, _)) in documents.iter().zip(&keys) {
+            if let (Some(stamp), Some(key)) = (doc.stamp, key) {
+                fresh.rows.insert(doc.rel.clone(), (stamp, key));
+            }
+        }
+        (hashed > 0 || fresh.rows != index.rows)
+            .then(|| cache.store_file_index(&config.input_dir, &fresh).err())
+            .flatten()
+            .map(|e| e.to_string())
+    };
     FileKeys {
         keys: keys.into_iter().map(|(key, _)| key).collect(),
         hashed,

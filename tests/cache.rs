@@ -122,6 +122,17 @@ fn charts(dir: &Path, out: &str) -> Vec<(String, Vec<u8>)> {
 }
 
 /// The PNG charts of a run's output.
+/// The cache folder of the current format, `<out>/.cache/v<N>`: the only one
+/// a run leaves.
+fn cache_folder(dir: &Path, out: &str) -> std::path::PathBuf {
+    let folders: Vec<_> = fs::read_dir(dir.join(out).join(".cache"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    assert_eq!(folders.len(), 1, "{folders:?}");
+    folders.into_iter().next().unwrap()
+}
+
 fn png_count(dir: &Path, out: &str) -> usize {
     charts(dir, out)
         .iter()
@@ -223,7 +234,7 @@ fn unchanged_charts_are_not_rasterised_again() {
     assert!(reused > 0 && reused < n, "{}", lines[2]);
     cold_report(dir.path());
     assert_eq!(charts(dir.path(), "out"), charts(dir.path(), "cold"));
-    let entries = fs::read_dir(dir.path().join("out/.cache/v5/charts"))
+    let entries = fs::read_dir(cache_folder(dir.path(), "out").join("charts"))
         .unwrap()
         .count();
     assert_eq!(entries, n, "one entry per chart of the last run");
@@ -254,7 +265,7 @@ fn an_edited_article_is_recounted_and_only_its_source_counts_again() {
     // entry per source, the corpus's spellings and its pair digest, as
     // after a first run.
     for (kind, expected) in [("segments", 3), ("sources", 3 + 1 + 1)] {
-        let entries = fs::read_dir(dir.path().join("out/.cache/v5").join(kind))
+        let entries = fs::read_dir(cache_folder(dir.path(), "out").join(kind))
             .unwrap()
             .count();
         assert_eq!(

@@ -76,6 +76,13 @@ impl Interner {
     fn get(&self, id: u32) -> &str {
         &self.strings[id as usize]
     }
+
+    /// Distinct strings, numbered in list order.
+    fn of(strings: &[&str]) -> Interner {
+        let strings: Vec<Box<str>> = strings.iter().map(|&s| s.into()).collect();
+        let ids = strings.iter().cloned().zip(0..).collect();
+        Interner { ids, strings }
+    }
 }
 
 /// What a distinct surface word is, computed once.
@@ -90,7 +97,7 @@ struct WordInfo {
 /// A tally's vocabulary: every distinct spelling it met, with its form and
 /// stem interned. Tallies hold it behind an [`Arc`] and copy it on the first
 /// write, so the workers of a cached re-run can share one vocabulary built
-/// before counting ([`Vocab::of_spellings`]): they then never stem or match a
+/// before counting ([`Vocab::of_known_forms`]): they then never stem or match a
 /// word twice, and merging them needs no re-mapping of stems.
 #[derive(Debug, Default, Clone)]
 pub struct Vocab {
@@ -114,6 +121,7 @@ struct NewWord {
 
 impl NewWord {
     /// Stems, classifies and matches one spelling.
+    #[cfg(test)]
     fn of(surface: &str, analyzer: &Analyzer) -> NewWord {
         let form = form_of(surface);
         let stem = analyzer.config.stemmer.stem(&form);
@@ -132,9 +140,64 @@ impl NewWord {
     }
 }
 
+/// What a vocabulary knows of its spellings that does not depend on the
+/// lexicons: each spelling (sorted, each once), its form and the stem of that
+/// form, the forms and stems numbered in order of first use along the
+/// spellings, which is the order a vocabulary built by stemming the sorted
+/// spellings one by one interns them in.
+/// The cache keeps it ([`Vocab::known_forms`]), so a re-run builds its
+/// vocabulary without stemming again ([`Vocab::of_known_forms`]).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct KnownForms<'a> {
+    pub spellings: Vec<&'a str>,
+    pub forms: Vec<&'a str>,
+    pub stems: Vec<&'a str>,
+    /// Per spelling: the number of its form.
+    pub form_of: Vec<u32>,
+    /// Per form: the number of its stem.
+    pub stem_of: Vec<u32>,
+}
+
+impl KnownForms<'_> {
+    /// Whether this can describe a vocabulary: spellings strictly ascending,
+    /// one form number per spelling and one stem number per form, each
+    /// number in range and the next new one at its first use.
+    pub fn is_consistent(&self) -> bool {
+        let ascending = self.spellings.windows(2).all(|w| w[0] < w[1]);
+        let mut forms_seen = 0;
+        let mut stems_seen = 0;
+        let first_uses = self.form_of.iter().all(|&f| {
+            let f = f as usize;
+            if f < forms_seen {
+                return true;
+            }
+            if f > forms_seen {
+                return false;
+            }
+            forms_seen += 1;
+            let Some(&stem) = self.stem_of.get(f) else {
+                return false;
+            };
+            let stem = stem as usize;
+            if stem == stems_seen {
+                stems_seen += 1;
+            }
+            stem < stems_seen
+        });
+        ascending
+            && first_uses
+            && self.form_of.len() == self.spellings.len()
+            && forms_seen == self.forms.len()
+            && self.stem_of.len() == self.forms.len()
+            && stems_seen == self.stems.len()
+    }
+}
+
 impl Vocab {
     /// The vocabulary of a list of spellings (each listed once), numbered
-    /// in list order; the words are stemmed and matched in parallel.
+    /// in list order; the words are stemmed and matched in parallel. The
+    /// definition [`Vocab::of_known_forms`] must agree with.
+    #[cfg(test)]
     pub fn of_spellings(spellings: &[&str], analyzer: &Analyzer) -> Arc<Vocab> {
         use rayon::prelude::*;
         let described: Vec<NewWord> = spellings
@@ -151,12 +214,107 @@ impl Vocab {
         Arc::new(vocab)
     }
 
+    /// The same vocabulary built from its spellings' known forms and stems:
+    /// only the matching is done again, in parallel with building the
+    /// look-up tables. `None` unless `known` is
+    /// [consistent](KnownForms::is_consistent) and its forms and its stems
+    /// are each distinct.
+    pub fn of_known_forms(known: &KnownForms, analyzer: &Analyzer) -> Option<Arc<Vocab>> {
+        use rayon::prelude::*;
+        if !known.is_consistent() {
+            return None;
+        }
+        let stemmer = &analyzer.config.stemmer;
+        let (described, ((by_surface, forms), stems)) = rayon::join(
+            || -> Vec<(bool, WordMatches)> {
+                known
+                    .spellings
+                    .par_iter()
+                    .zip(&known.form_of)
+                    .map(|(surface, &f)| {
+                        let form = known.forms[f as usize];
+                        let stem = known.stems[known.stem_of[f as usize] as usize];
+                        let matches = analyzer.matcher.match_stemmed(surface, form, stem);
+                        (!stemmer.is_stopword(form), matches)
+                    })
+                    .collect()
+            },
+            || {
+                rayon::join(
+                    || {
+                        rayon::join(
+                            || -> FxHashMap<CompactString, u32> {
+                                let surfaces = known.spellings.iter().map(|&s| s.into());
+                                surfaces.zip(0..).collect()
+                            },
+                            || Interner::of(&known.forms),
+                        )
+                    },
+                    || Interner::of(&known.stems),
+                )
+            },
+        );
+        let words = known
+            .form_of
+            .iter()
+            .zip(described)
+            .map(|(&form, (content, matches))| WordInfo {
+                form,
+                stem: known.stem_of[form as usize],
+                content,
+                matches,
+            })
+            .collect();
+        let distinct =
+            forms.ids.len() == forms.strings.len() && stems.ids.len() == stems.strings.len();
+        distinct.then(|| {
+            Arc::new(Vocab {
+                by_surface,
+                words,
+                forms,
+                form_stem: known.stem_of.clone(),
+                stems,
+            })
+        })
+    }
+
+    /// Its spellings' forms and stems (what [`Vocab::of_known_forms`]
+    /// rebuilds it from), numbered as stemming the sorted spellings would.
+    pub fn known_forms(&self) -> KnownForms<'_> {
+        let mut spellings: Vec<(&str, u32)> = self
+            .by_surface
+            .iter()
+            .map(|(s, &id)| (s.as_str(), id))
+            .collect();
+        spellings.sort_unstable();
+        let mut known = KnownForms::default();
+        let mut form_number = vec![u32::MAX; self.forms.strings.len()];
+        let mut stem_number = vec![u32::MAX; self.stems.strings.len()];
+        for &(surface, id) in &spellings {
+            let form = self.words[id as usize].form as usize;
+            if form_number[form] == u32::MAX {
+                form_number[form] = known.forms.len() as u32;
+                known.forms.push(&self.forms.strings[form]);
+                let stem = self.form_stem[form] as usize;
+                if stem_number[stem] == u32::MAX {
+                    stem_number[stem] = known.stems.len() as u32;
+                    known.stems.push(&self.stems.strings[stem]);
+                }
+                known.stem_of.push(stem_number[stem]);
+            }
+            known.spellings.push(surface);
+            known.form_of.push(form_number[form]);
+        }
+        known
+    }
+
     /// Number of distinct spellings.
     pub fn spelling_count(&self) -> usize {
         self.words.len()
     }
 
-    /// Every spelling, sorted (what [`Vocab::of_spellings`] rebuilds from).
+    /// Every spelling, sorted.
+    #[cfg(test)]
     pub fn spellings(&self) -> Vec<&str> {
         let mut out: Vec<&str> = self.by_surface.keys().map(|s| s.as_str()).collect();
         out.sort_unstable();
@@ -651,7 +809,7 @@ impl Tally {
     }
 
     /// The same for spellings given by their numbers in this tally's
-    /// vocabulary (a shared one built by [`Vocab::of_spellings`] numbers
+    /// vocabulary (a shared one built by [`Vocab::of_known_forms`] numbers
     /// them in list order): nothing is looked up or stemmed.
     ///
     /// # Panics
@@ -1653,6 +1811,59 @@ mod tests {
             assert_eq!(merged.anchor_pair_counts(s), own.anchor_pair_counts(s));
         }
         assert_eq!(merged.vocab().spellings(), spellings);
+    }
+
+    #[test]
+    fn a_vocabulary_rebuilt_from_known_forms_equals_one_stemmed_again() {
+        let c = config(THEMES);
+        let a = Analyzer::new(&c, &[]);
+        let mut own = Tally::default();
+        // Other documents first, so the tally's own numbering differs from
+        // the sorted one the rebuilt vocabulary uses.
+        own.add_document(&a, 1, 0, "Russia's trading partners: the trades of Russia.");
+        own.add_document(&a, 0, 1, "Trade, TRADE and trade. The Belt and Road.");
+        let known = own.vocab().known_forms();
+        assert!(known.is_consistent());
+        let form = |w: &str| {
+            let k = known.spellings.iter().position(|&s| s == w).unwrap();
+            known.form_of[k]
+        };
+        let stem = |w: &str| known.stems[known.stem_of[form(w) as usize] as usize];
+        // Hand facts: three spellings of one form; "trades" another form of
+        // the same stem; "Russia's" the form "russia".
+        assert_eq!(form("Trade"), form("TRADE"));
+        assert_eq!(form("Trade"), form("trade"));
+        assert_ne!(form("trade"), form("trades"));
+        assert_eq!((stem("trades"), stem("trade")), ("trade", "trade"));
+        assert_eq!(known.forms[form("Russia's") as usize], "russia");
+        // Russia's trading partners the trades of Russia | Trade TRADE and
+        // trade The Belt Road.
+        assert_eq!(known.spellings.len(), 7 + 7);
+
+        let rebuilt = Vocab::of_known_forms(&known, &a).unwrap();
+        let stemmed = Vocab::of_spellings(&known.spellings, &a);
+        assert_eq!(rebuilt.by_surface, stemmed.by_surface);
+        assert_eq!(rebuilt.forms.strings, stemmed.forms.strings);
+        assert_eq!(rebuilt.forms.ids, stemmed.forms.ids);
+        assert_eq!(rebuilt.stems.strings, stemmed.stems.strings);
+        assert_eq!(rebuilt.stems.ids, stemmed.stems.ids);
+        assert_eq!(rebuilt.form_stem, stemmed.form_stem);
+        let describe = |v: &Vocab| -> Vec<(u32, u32, bool, WordMatches)> {
+            v.words
+                .iter()
+                .map(|w| (w.form, w.stem, w.content, w.matches.clone()))
+                .collect()
+        };
+        assert_eq!(describe(&rebuilt), describe(&stemmed));
+        // Matching was done again: "trade" and "Russia" match their themes.
+        let id = |w: &str| rebuilt.by_surface[w] as usize;
+        assert!(!rebuilt.words[id("trade")].matches.is_empty());
+        assert!(!rebuilt.words[id("Russia")].matches.is_empty());
+        assert!(rebuilt.words[id("partners")].matches.is_empty());
+        // Forms that are not distinct describe no vocabulary.
+        let mut twice = known.clone();
+        twice.forms[1] = twice.forms[0];
+        assert!(Vocab::of_known_forms(&twice, &a).is_none());
     }
 
     #[test]
