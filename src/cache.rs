@@ -1119,6 +1119,7 @@ fn encode_file_index(out: &mut Vec<u8>, index: &FileIndex) {
 fn decode_file_index(r: &mut Reader) -> Option<FileIndex> {
     let mut index = FileIndex::new(r.u64()? as i64);
     let n = r.len(8 + 5 * 8 + 16)?;
+    index.rows.reserve(n);
     for _ in 0..n {
         let rel = r.str()?.to_string();
         let stamp = FileStamp {

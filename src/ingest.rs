@@ -85,6 +85,19 @@ pub fn check_input_folder(input: &Path) -> Result<()> {
 /// calls are most of the time. Results are assembled in path order, so the
 /// corpus, the skipped list and the first error never depend on the threads.
 pub fn discover(input: &Path, extensions: &[String]) -> Result<Corpus> {
+    discover_knowing(input, extensions, &|_, _| false)
+}
+
+/// [`discover`], told which files were found readable by an earlier run
+/// and have not changed since (`seen_readable(rel, stamp)`): those are not
+/// asked about again. Permissions and ACLs cannot change without changing
+/// the status-change time in the stamp, so the answer would be the same;
+/// this is one system call fewer for each of 10^5 files on a re-run.
+pub fn discover_knowing(
+    input: &Path,
+    extensions: &[String],
+    seen_readable: &(dyn Fn(&str, &FileStamp) -> bool + Sync),
+) -> Result<Corpus> {
     use rayon::prelude::*;
     check_input_folder(input)?;
     let stamped_at_ns = std::time::SystemTime::now()
@@ -110,7 +123,7 @@ pub fn discover(input: &Path, extensions: &[String]) -> Result<Corpus> {
     let files: Vec<&PathBuf> = candidates.iter().flat_map(|c| &c.2).collect();
     let examined: Vec<Result<Found>> = files
         .par_iter()
-        .map(|path| examine(input, path, extensions))
+        .map(|path| examine(input, path, extensions, seen_readable))
         .collect();
 
     let mut corpus = Corpus {
@@ -242,7 +255,12 @@ enum Found {
 
 /// A document if the file has a wanted extension and can be opened; an
 /// unwanted extension is a skip; an unopenable file is an error.
-fn examine(root: &Path, path: &Path, extensions: &[String]) -> Result<Found> {
+fn examine(
+    root: &Path,
+    path: &Path,
+    extensions: &[String],
+    seen_readable: &(dyn Fn(&str, &FileStamp) -> bool + Sync),
+) -> Result<Found> {
     let rel = relative(root, path);
     let ext = path
         .extension()
@@ -264,14 +282,15 @@ fn examine(root: &Path, path: &Path, extensions: &[String]) -> Result<Found> {
     // and a device such as /dev/zero never ends. Such files are kept as
     // documents so that reading them reports the skip (see `regular_file`).
     let meta = fs::metadata(path).map_err(cannot_read)?;
-    if meta.is_file() {
+    let stamp = meta.is_file().then(|| FileStamp::of(&meta)).flatten();
+    if meta.is_file() && !stamp.is_some_and(|stamp| seen_readable(&rel, &stamp)) {
         check_readable(path).map_err(cannot_read)?;
     }
     Ok(Found::Document(Document {
         path: path.to_path_buf(),
         rel,
         bytes: meta.len(),
-        stamp: meta.is_file().then(|| FileStamp::of(&meta)).flatten(),
+        stamp,
     }))
 }
 
@@ -649,6 +668,46 @@ mod tests {
         );
         let skipped: Vec<&str> = c.skipped.iter().map(|s| s.path.as_str()).collect();
         assert_eq!(skipped, vec!["empty/", "notes.pdf"]);
+    }
+
+    #[test]
+    fn each_regular_article_file_is_asked_about_by_its_path_and_stamp() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        fs::create_dir(root.join("a")).unwrap();
+        fs::write(root.join("a/1.txt"), "one").unwrap();
+        fs::write(root.join("b.txt"), "two").unwrap();
+        fs::write(root.join("notes.pdf"), "x").unwrap();
+        let asked = std::sync::Mutex::new(Vec::new());
+        let c = discover_knowing(root, &["txt".into()], &|rel, stamp| {
+            asked.lock().unwrap().push((rel.to_string(), *stamp));
+            rel == "b.txt"
+        })
+        .unwrap();
+        let mut asked = asked.into_inner().unwrap();
+        asked.sort_by(|x, y| x.0.cmp(&y.0));
+        let stamp_of = |rel: &str| FileStamp::of(&fs::metadata(root.join(rel)).unwrap()).unwrap();
+        assert_eq!(
+            asked,
+            vec![
+                ("a/1.txt".to_string(), stamp_of("a/1.txt")),
+                ("b.txt".to_string(), stamp_of("b.txt")),
+            ]
+        );
+        // Known or not, both are documents with their stamps.
+        let docs: Vec<(&str, Option<FileStamp>)> = c
+            .sources
+            .iter()
+            .flat_map(|s| &s.documents)
+            .map(|d| (d.rel.as_str(), d.stamp))
+            .collect();
+        assert_eq!(
+            docs,
+            vec![
+                ("a/1.txt", Some(stamp_of("a/1.txt"))),
+                ("b.txt", Some(stamp_of("b.txt")))
+            ]
+        );
     }
 
     #[cfg(unix)]

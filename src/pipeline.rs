@@ -15,7 +15,8 @@ use rayon::prelude::*;
 use crate::analyze::pair_digest::PairDigest;
 use crate::analyze::{build_report, Built, Reusable};
 use crate::cache::{
-    Cache, CachedDocument, CorpusSpellings, Key, SegmentBuffers, SegmentDocument, Spellings,
+    Cache, CachedDocument, CorpusSpellings, FileIndex, Key, SegmentBuffers, SegmentDocument,
+    Spellings,
 };
 use crate::config::Config;
 use crate::count::{
@@ -253,13 +254,23 @@ pub fn analyse(config: &Config, options: &RunOptions) -> Result<RunOutcome> {
     let mut timings = Vec::new();
     let pool = thread_pool(options)?;
     let started = Instant::now();
-    let corpus = pool.install(|| discover(config))?;
+    // The file index of the last run: a file it knows unchanged was
+    // readable then and is now (see `ingest::discover_knowing`).
+    let cache = (!options.no_cache).then(|| Cache::new(config));
+    let index = cache
+        .as_ref()
+        .map(|cache| cache.load_file_index(&config.input_dir));
+    let corpus = pool.install(|| match &index {
+        Some(index) => discover_knowing(config, &|rel, stamp| index.key_of(rel, stamp).is_some()),
+        None => discover(config),
+    })?;
     timings.push(("discover", started.elapsed()));
 
     let (mut counted, cache, digest) = pool.install(|| {
         let mut cache_timings = Vec::new();
         let started = Instant::now();
-        let counted = count_corpus(config, &corpus, options, &mut cache_timings);
+        let cache = cache.zip(index);
+        let counted = count_corpus(config, &corpus, cache, options.quiet, &mut cache_timings);
         let keys_took: Duration = cache_timings.iter().map(|t| t.1).sum();
         timings.extend(cache_timings);
         timings.push(("read+count", started.elapsed().saturating_sub(keys_took)));
@@ -348,7 +359,16 @@ pub fn analyse(config: &Config, options: &RunOptions) -> Result<RunOutcome> {
 
 /// Finds the sources; an input folder without article files is an error.
 pub fn discover(config: &Config) -> Result<Corpus> {
-    let corpus = ingest::discover(&config.input_dir, &config.extensions)?;
+    discover_knowing(config, &|_, _| false)
+}
+
+/// The same, told which files an earlier run found readable (see
+/// [`ingest::discover_knowing`]).
+fn discover_knowing(
+    config: &Config,
+    seen_readable: &(dyn Fn(&str, &ingest::FileStamp) -> bool + Sync),
+) -> Result<Corpus> {
+    let corpus = ingest::discover_knowing(&config.input_dir, &config.extensions, seen_readable)?;
     if corpus.sources.is_empty() {
         return Err(BadInput(format!(
             "no article files in {} (looked for .{} files)",
@@ -483,12 +503,13 @@ struct Segment<'a> {
 fn count_corpus(
     config: &Config,
     corpus: &Corpus,
-    options: &RunOptions,
+    cache: Option<(Cache, FileIndex)>,
+    quiet: bool,
     timings: &mut Vec<(&'static str, Duration)>,
 ) -> (Partial, Option<CacheUse>, CachedDigest) {
     let per_source: Vec<usize> = corpus.sources.iter().map(|s| s.documents.len()).collect();
     let analyzer = Analyzer::new(config, &per_source);
-    let cache = (!options.no_cache).then(|| Cache::new(config));
+    let (cache, index) = cache.unzip();
     let documents: Vec<(usize, usize, &Document)> = corpus
         .sources
         .iter()
@@ -506,9 +527,9 @@ fn count_corpus(
     let started = Instant::now();
     let mut files_hashed = 0;
     let mut index_error = None;
-    let keys: Vec<Option<Key>> = match &cache {
-        Some(cache) => {
-            let found = file_keys(cache, config, corpus, &documents);
+    let keys: Vec<Option<Key>> = match cache.as_ref().zip(index) {
+        Some((cache, index)) => {
+            let found = file_keys(cache, index, config, corpus, &documents);
             files_hashed = found.hashed;
             index_error = found.store_error;
             found.keys
@@ -604,7 +625,7 @@ fn count_corpus(
     let segments = segments(jobs, corpus, cache.as_ref());
     let documents_found = documents.len();
 
-    let bar = progress_bar(documents_found as u64, "counting", options.quiet);
+    let bar = progress_bar(documents_found as u64, "counting", quiet);
     // Each tally memoises every distinct word it meets (stem, stopword,
     // lexicon matches) and merging tallies re-maps their vocabularies, so a
     // few large chunks per thread beat rayon's fine-grained splitting; several
@@ -806,11 +827,11 @@ struct FileKeys {
 /// is unchanged, else by hashing the file (and the index is then updated).
 fn file_keys(
     cache: &Cache,
+    index: FileIndex,
     config: &Config,
     corpus: &Corpus,
     documents: &[(usize, usize, &Document)],
 ) -> FileKeys {
-    let index = cache.load_file_index(&config.input_dir);
     let keys: Vec<(Option<Key>, bool)> = documents
         .par_iter()
         .map(|&(_, _, doc)| {
@@ -831,7 +852,7 @@ fn file_keys(
     let store_error = if unchanged {
         None
     } else {
-        let mut fresh = crate::cache::FileIndex::new(corpus.stamped_at_ns);
+        let mut fresh = FileIndex::new(corpus.stamped_at_ns);
         for (&(_, _, doc), &(key, _)) in documents.iter().zip(&keys) {
             if let (Some(stamp), Some(key)) = (doc.stamp, key) {
                 fresh.rows.insert(doc.rel.clone(), (stamp, key));

@@ -427,6 +427,31 @@ fn unreadable_file_is_exit_2_naming_it() {
     assert!(stderr(&out).contains("locked.txt"), "{}", stderr(&out));
 }
 
+/// A re-run does not ask again whether a file it knows unchanged is
+/// readable; taking away the permission changes the file's stamp, so the
+/// file is asked about and reported.
+#[cfg(unix)]
+#[test]
+fn a_file_made_unreadable_since_the_last_run_is_exit_2_naming_it() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = project(&[("a.txt", b"trade"), ("locked.txt", b"trade")]);
+    let locked = dir.path().join("input/locked.txt");
+    for _ in 0..2 {
+        let out = framescope(dir.path(), &["--quiet"]);
+        assert!(out.status.success(), "{}", stderr(&out));
+        // Past the 2 s in which the cache does not trust a file's stamp.
+        std::thread::sleep(std::time::Duration::from_millis(2100));
+    }
+    fs::set_permissions(&locked, fs::Permissions::from_mode(0o000)).unwrap();
+    if fs::File::open(&locked).is_ok() {
+        eprintln!("skipped: running with privileges that ignore file permissions (root)");
+        return;
+    }
+    let out = framescope(dir.path(), &["--quiet"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("locked.txt"), "{}", stderr(&out));
+}
+
 /// Runs framescope but gives up (and fails) after 60 s, for cases that once hung.
 #[cfg(unix)]
 fn framescope_within_a_minute(cwd: &Path, args: &[&str]) -> Output {
