@@ -55,6 +55,10 @@ impl<'a> Analyzer<'a> {
     }
 }
 
+/// Per cached source: the vocabulary's id of each of its stems and of each
+/// of its forms, when it has one.
+type KnownIds = (Vec<Option<u32>>, Vec<Option<u32>>);
+
 /// Strings by dense id.
 #[derive(Debug, Default, Clone)]
 struct Interner {
@@ -1115,21 +1119,46 @@ impl Tally {
         use rayon::prelude::*;
         debug_assert!(cached.iter().all(|(_, c)| c.is_consistent()));
         self.corpus_pairs = std::sync::OnceLock::new();
-        // The ids of each source's stems and forms, one source after another:
-        // a new stem or form changes the vocabulary.
+        // The ids of each source's stems and forms: looked up side by side
+        // (after a cached re-run's vocabulary, built from every spelling,
+        // has them all), then the rest interned one source after another,
+        // as a new stem or form changes the vocabulary.
+        let vocab = &*self.vocab;
+        let known: Vec<KnownIds> = cached
+            .par_iter()
+            .map(|(_, counts)| {
+                let stems = counts.stems.iter();
+                let forms = counts.forms.iter();
+                (
+                    stems
+                        .map(|(s, _)| vocab.stems.ids.get(s.as_str()).copied())
+                        .collect(),
+                    forms
+                        .map(|(f, _, _)| vocab.forms.ids.get(f.as_str()).copied())
+                        .collect(),
+                )
+            })
+            .collect();
         let maps: Vec<(Vec<u32>, Vec<u32>)> = cached
             .iter()
-            .map(|(_, counts)| {
+            .zip(known)
+            .map(|((_, counts), (known_stems, known_forms))| {
                 let stem_map: Vec<u32> = counts
                     .stems
                     .iter()
-                    .map(|(s, _)| Vocab::stem_id(&mut self.vocab, s))
+                    .zip(known_stems)
+                    .map(|((s, _), known)| {
+                        known.unwrap_or_else(|| Vocab::stem_id(&mut self.vocab, s))
+                    })
                     .collect();
                 let form_map: Vec<u32> = counts
                     .forms
                     .iter()
-                    .map(|(form, stem, _)| {
-                        Vocab::form_id_shared(&mut self.vocab, form, stem_map[*stem as usize])
+                    .zip(known_forms)
+                    .map(|((form, stem, _), known)| {
+                        known.unwrap_or_else(|| {
+                            Vocab::form_id_shared(&mut self.vocab, form, stem_map[*stem as usize])
+                        })
                     })
                     .collect();
                 (stem_map, form_map)
