@@ -62,15 +62,15 @@ use rustc_hash::FxHashMap;
 
 use crate::analyze::pair_digest::{PairDigest, COLLOCATES_PER_STEM};
 use crate::analyze::uncertainty::{BootstrapMemo, MemoSums};
-use crate::count::{KnownForms, SourceTextCounts, Words};
+use crate::count::{DocumentText, KnownForms, SourceTextCounts, Words};
 use crate::ingest::FileStamp;
-use crate::prepare::{tokens_fit, Prepared};
+use crate::prepare::{sentences_fit, words_fit, Prepared};
 use crate::report::write::{TEMP_PREFIX, TEMP_SUFFIX};
 use crate::report::{Collocation, SourceCollocations};
-use crate::tokenize::{TokenView, Word};
+use crate::tokenize::Word;
 
 /// Bumped whenever the layout of an entry changes.
-const FORMAT_VERSION: u32 = 6;
+const FORMAT_VERSION: u32 = 7;
 const MAGIC: &[u8; 8] = b"FSCACHE\0";
 const KIND_SEGMENT: u8 = 3;
 const KIND_SOURCE: u8 = 2;
@@ -133,15 +133,18 @@ impl Key {
     }
 }
 
-/// A document as a segment entry keeps it: its text, words and sentences
-/// are ranges of the segment's arrays ([`CachedSegment::document`]).
+/// A document as a segment entry keeps it: its spelling numbers and
+/// sentences are ranges of the segment's arrays; its text and word spans
+/// stay in the entry's bytes until they are needed ([`CachedText`]).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CachedDocument {
     /// Encoding the file was decoded with.
     pub encoding: String,
     /// Byte sequences replaced by U+FFFD while decoding.
     pub replaced: u64,
+    /// Where its text and its word spans are in the entry's bytes.
     text: Range<usize>,
+    spans: Range<usize>,
     words: Range<usize>,
     sentences: Range<usize>,
 }
@@ -156,30 +159,34 @@ pub enum SegmentDocument {
 }
 
 /// A segment entry: its documents and the distinct spellings of their words.
-/// The documents' texts, words, sentences and spelling numbers are decoded
-/// into one array each, one document after another: a few allocations a
-/// segment instead of five a document (a tenth of a re-run's time went to
-/// allocating, filling and freeing those).
+///
+/// The entry is laid out in columns: the documents' headers, then every
+/// word's spelling number, every sentence's end, every text and every
+/// word's span (as two LEB128 numbers: the gap after the previous word,
+/// and the length). A re-run after a lexicon edit needs the spelling
+/// numbers and sentences of every document, decoded here into one array
+/// each (a few allocations a segment, not five a document), but the text
+/// and spans of only the documents with a phrase match or an evidence
+/// sentence; those are decoded, and checked, on demand.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CachedSegment {
     /// The distinct spellings of its words.
     spellings: Spellings,
     /// The documents, in segment order.
     pub documents: Vec<SegmentDocument>,
-    texts: String,
-    words: Vec<Word>,
+    /// The entry as read (texts and spans are ranges of it).
+    bytes: Vec<u8>,
     /// Word ranges of each sentence, counted from its document's first word.
     sentences: Vec<Range<u32>>,
     spelling: Vec<u32>,
 }
 
-/// What one worker reuses from one segment entry to the next: the bytes
-/// of the entry read last, and the arrays of a segment it gave back
-/// ([`SegmentBuffers::recycle`]). Fresh buffers for each of a re-run's
-/// segments cost a page fault per 4 KiB of 150 MB on BBC x10.
+/// What one worker reuses from one segment entry to the next: the arrays
+/// of a segment it gave back ([`SegmentBuffers::recycle`]). Fresh buffers
+/// for each of a re-run's segments cost a page fault per 4 KiB of the
+/// entries read.
 #[derive(Debug, Default)]
 pub struct SegmentBuffers {
-    bytes: Vec<u8>,
     spare: Option<CachedSegment>,
 }
 
@@ -191,16 +198,12 @@ impl SegmentBuffers {
 }
 
 impl CachedSegment {
-    /// The text, tokens and spelling numbers (in the segment's table) of
-    /// one of its documents.
-    pub fn document(&self, d: &CachedDocument) -> Words<'_> {
-        Words {
-            text: &self.texts[d.text.clone()],
-            tokens: TokenView {
-                words: &self.words[d.words.clone()],
-                sentences: &self.sentences[d.sentences.clone()],
-            },
-            spelling: &self.spelling[d.words.clone()],
+    /// One of its documents, for counting.
+    pub fn document<'a>(&'a self, d: &'a CachedDocument) -> CachedText<'a> {
+        CachedText {
+            segment: self,
+            document: d,
+            decoded: std::cell::OnceCell::new(),
         }
     }
 
@@ -222,6 +225,60 @@ impl CachedSegment {
     /// Spelling number `k`.
     pub fn spelling(&self, k: usize) -> &str {
         self.spellings.get(k)
+    }
+
+    /// A document's text and word spans, if they hold together: the text
+    /// is UTF-8, there is a span per word, and each span is inside the
+    /// text on character boundaries, after the previous one.
+    fn decode_text(&self, d: &CachedDocument) -> Option<(&str, Vec<Word>)> {
+        let text = std::str::from_utf8(&self.bytes[d.text.clone()]).ok()?;
+        let mut spans = &self.bytes[d.spans.clone()];
+        let mut words = Vec::with_capacity(d.words.len());
+        let mut previous_end = 0u32;
+        for _ in d.words.clone() {
+            let start = previous_end.checked_add(read_varint(&mut spans)?)?;
+            let end = start.checked_add(read_varint(&mut spans)?)?;
+            words.push(Word { start, end });
+            previous_end = end;
+        }
+        (spans.is_empty() && words_fit(text, &words)).then_some((text, words))
+    }
+}
+
+/// A cached document as counting sees it ([`DocumentText`]): its spelling
+/// numbers and sentences at once, its text and word spans decoded on first
+/// use.
+pub struct CachedText<'a> {
+    segment: &'a CachedSegment,
+    document: &'a CachedDocument,
+    decoded: std::cell::OnceCell<Option<(&'a str, Vec<Word>)>>,
+}
+
+impl CachedText<'_> {
+    /// Its words, for [`crate::count::Tally::add_words`].
+    pub fn words(&self) -> Words<'_> {
+        let d = self.document;
+        Words {
+            spelling: &self.segment.spelling[d.words.clone()],
+            sentences: &self.segment.sentences[d.sentences.clone()],
+            text_len: d.text.len(),
+            text: self,
+        }
+    }
+}
+
+impl DocumentText for CachedText<'_> {
+    fn spelling(&self, k: u32) -> &str {
+        self.segment.spellings.get(k as usize)
+    }
+
+    fn text(&self) -> Option<(&str, &[Word])> {
+        let decoded = self
+            .decoded
+            .get_or_init(|| self.segment.decode_text(self.document));
+        decoded
+            .as_ref()
+            .map(|(text, words)| (*text, words.as_slice()))
     }
 }
 
@@ -488,42 +545,33 @@ impl Cache {
         buffers: &mut SegmentBuffers,
     ) -> Option<CachedSegment> {
         let path = self.segments.join(key.file_name());
-        if !read_entry_into(&path, KIND_SEGMENT, key, &mut buffers.bytes) {
-            return None;
-        }
-        let mut r = Reader::new(&buffers.bytes[HEADER_LEN..]);
-        if r.len(1)? != len {
-            return None;
-        }
-        let spellings = Spellings::decode(&mut r)?;
         let mut segment = match buffers.spare.take() {
             Some(mut spare) => {
                 spare.documents.clear();
-                spare.texts.clear();
-                spare.words.clear();
                 spare.sentences.clear();
                 spare.spelling.clear();
-                spare.spellings = spellings;
                 spare
             }
             None => CachedSegment {
-                spellings,
+                spellings: Spellings::default(),
                 documents: Vec::with_capacity(len),
-                texts: String::new(),
-                words: Vec::new(),
+                bytes: Vec::new(),
                 sentences: Vec::new(),
                 spelling: Vec::new(),
             },
         };
-        for _ in 0..len {
-            let document = match r.u8()? {
-                0 => SegmentDocument::Uncached,
-                1 => SegmentDocument::Prepared(decode_document(&mut r, &mut segment)?),
-                _ => return None,
-            };
-            segment.documents.push(document);
+        if !read_entry_into(&path, KIND_SEGMENT, key, &mut segment.bytes) {
+            buffers.recycle(segment);
+            return None;
         }
-        (r.remaining() == 0).then_some(segment)
+        let decoded = decode_segment(&mut segment, len);
+        match decoded {
+            Some(()) => Some(segment),
+            None => {
+                buffers.recycle(segment);
+                None
+            }
+        }
     }
 
     /// Stores a segment entry: per document, `None` or (encoding, replaced
@@ -537,10 +585,14 @@ impl Cache {
     ) -> (Spellings, std::io::Result<()>) {
         let mut numbers: FxHashMap<&str, u32> = FxHashMap::default();
         let mut spellings = Spellings::default();
-        let mut body = Vec::new();
+        let mut headers = Vec::new();
+        let mut spelling: Vec<u32> = Vec::new();
+        let mut sentence_ends = Vec::new();
+        let mut texts = Vec::new();
+        let mut spans = Vec::new();
         for d in documents {
             let Some((encoding, replaced, prepared)) = d else {
-                body.push(0);
+                headers.push(0);
                 continue;
             };
             let segment_number: Vec<u32> = (0..prepared.first_use.len())
@@ -551,13 +603,53 @@ impl Cache {
                         .or_insert_with(|| spellings.push(spelling))
                 })
                 .collect();
-            body.push(1);
-            encode_document(&mut body, encoding, *replaced, prepared, &segment_number);
+            spelling.extend(
+                prepared
+                    .spelling
+                    .iter()
+                    .map(|&k| segment_number[k as usize]),
+            );
+            for s in &prepared.tokens.sentences {
+                put_u32(&mut sentence_ends, s.end);
+            }
+            texts.extend_from_slice(prepared.text.as_bytes());
+            let spans_before = spans.len();
+            let mut previous_end = 0u32;
+            for w in &prepared.tokens.words {
+                // Wrapping: spans out of order (never made by the
+                // tokenizer) are stored as such and rejected when read.
+                put_varint(&mut spans, w.start.wrapping_sub(previous_end));
+                put_varint(&mut spans, w.end.wrapping_sub(w.start));
+                previous_end = w.end;
+            }
+            headers.push(1);
+            put_str(&mut headers, encoding);
+            put_u64(&mut headers, *replaced);
+            put_u64(&mut headers, prepared.text.len() as u64);
+            put_u64(&mut headers, prepared.tokens.words.len() as u64);
+            put_u64(&mut headers, prepared.tokens.sentences.len() as u64);
+            put_u64(&mut headers, (spans.len() - spans_before) as u64);
         }
-        let mut payload = Vec::with_capacity(body.len() + spellings.text.len() + 64);
+        let width = number_width(spellings.len());
+        let mut payload = Vec::with_capacity(
+            headers.len()
+                + spellings.text.len()
+                + 4 * spellings.len()
+                + width * spelling.len()
+                + sentence_ends.len()
+                + texts.len()
+                + spans.len()
+                + 64,
+        );
         put_u64(&mut payload, documents.len() as u64);
         spellings.encode(&mut payload);
-        payload.extend_from_slice(&body);
+        payload.extend_from_slice(&headers);
+        for &k in &spelling {
+            payload.extend_from_slice(&k.to_le_bytes()[..width]);
+        }
+        payload.extend_from_slice(&sentence_ends);
+        payload.extend_from_slice(&texts);
+        payload.extend_from_slice(&spans);
         let written = write_entry(&self.segments, KIND_SEGMENT, key, &payload);
         (spellings, written)
     }
@@ -962,85 +1054,138 @@ fn write_entry(dir: &Path, kind: u8, key: Key, payload: &[u8]) -> std::io::Resul
     Ok(())
 }
 
-/// A document's text, words, sentences and, per word, `segment_number[its spelling]`.
-fn encode_document(
-    out: &mut Vec<u8>,
-    encoding: &str,
-    replaced: u64,
-    p: &Prepared,
-    segment_number: &[u32],
-) {
-    put_str(out, encoding);
-    put_u64(out, replaced);
-    put_str(out, &p.text);
-    put_u64(out, p.tokens.words.len() as u64);
-    for w in &p.tokens.words {
-        put_u32(out, w.start);
-        put_u32(out, w.end);
-    }
-    put_u64(out, p.tokens.sentences.len() as u64);
-    for s in &p.tokens.sentences {
-        put_u32(out, s.end);
-    }
-    for &k in &p.spelling {
-        put_u32(out, segment_number[k as usize]);
+/// Bytes of each spelling number in a segment entry: 2 when the segment's
+/// table has at most 65,536 spellings (every segment of news or novels).
+fn number_width(spellings: usize) -> usize {
+    if spellings <= 1 << 16 {
+        2
+    } else {
+        4
     }
 }
 
-/// Decodes one document onto the ends of `segment`'s arrays, checking that
-/// its tokens fit its text and its spelling numbers the segment's table.
-fn decode_document(r: &mut Reader, segment: &mut CachedSegment) -> Option<CachedDocument> {
-    let encoding = r.str()?.to_string();
-    let replaced = r.u64()?;
-    let text = r.str()?;
-    let n_words = r.len(8 + 4)?;
-    let first_word = segment.words.len();
-    segment
-        .words
-        .extend(r.take(n_words * 8)?.chunks_exact(8).map(|w| Word {
-            start: u32::from_le_bytes([w[0], w[1], w[2], w[3]]),
-            end: u32::from_le_bytes([w[4], w[5], w[6], w[7]]),
-        }));
-    let n_sentences = r.len(4)?;
-    let first_sentence = segment.sentences.len();
-    let mut start = 0;
-    segment
-        .sentences
-        .extend(r.take(n_sentences * 4)?.chunks_exact(4).map(|b| {
+/// Decodes the documents, spelling numbers and sentences of the entry in
+/// `segment.bytes` (and finds its texts and spans), checking that it has
+/// `len` documents, that the columns are exactly as long as the headers
+/// say, every spelling number is in the table and the sentences of each
+/// document cover its words.
+fn decode_segment(segment: &mut CachedSegment, len: usize) -> Option<()> {
+    let payload = &segment.bytes[HEADER_LEN..];
+    let mut r = Reader::new(payload);
+    if r.len(1)? != len {
+        return None;
+    }
+    segment.spellings = Spellings::decode(&mut r)?;
+    // (encoding, replaced, text, words, sentences, spans) of each prepared document.
+    let mut headers: Vec<Option<(String, u64, [usize; 4])>> = Vec::with_capacity(len);
+    let mut totals = [0usize; 4];
+    for _ in 0..len {
+        headers.push(match r.u8()? {
+            0 => None,
+            1 => {
+                let encoding = r.str()?.to_string();
+                let replaced = r.u64()?;
+                let mut sizes = [0usize; 4];
+                for (size, total) in sizes.iter_mut().zip(&mut totals) {
+                    *size = usize::try_from(r.u64()?).ok()?;
+                    *total = total.checked_add(*size)?;
+                }
+                Some((encoding, replaced, sizes))
+            }
+            _ => return None,
+        });
+    }
+    let [text_total, words_total, sentences_total, spans_total] = totals;
+    let width = number_width(segment.spellings.len());
+    let numbers = r.take(words_total.checked_mul(width)?)?;
+    let n_spellings = segment.spellings.len() as u32;
+    segment.spelling.reserve(words_total);
+    if width == 2 {
+        let numbers = numbers.chunks_exact(2);
+        segment
+            .spelling
+            .extend(numbers.map(|b| u32::from(u16::from_le_bytes([b[0], b[1]]))));
+    } else {
+        let numbers = numbers.chunks_exact(4);
+        segment
+            .spelling
+            .extend(numbers.map(|b| u32::from_le_bytes([b[0], b[1], b[2], b[3]])));
+    }
+    if segment.spelling.iter().any(|&k| k >= n_spellings) {
+        return None;
+    }
+    let mut ends = r.take(sentences_total.checked_mul(4)?)?.chunks_exact(4);
+    let texts_at = HEADER_LEN + payload.len() - r.remaining();
+    r.take(text_total)?;
+    let spans_at = HEADER_LEN + payload.len() - r.remaining();
+    r.take(spans_total)?;
+    if r.remaining() != 0 {
+        return None;
+    }
+    let mut at = [texts_at, 0, 0, spans_at];
+    for header in headers {
+        let Some((encoding, replaced, [text, words, sentences, spans])) = header else {
+            segment.documents.push(SegmentDocument::Uncached);
+            continue;
+        };
+        let first_sentence = segment.sentences.len();
+        let mut start = 0;
+        for _ in 0..sentences {
+            let b = ends.next()?;
             let end = u32::from_le_bytes([b[0], b[1], b[2], b[3]]);
-            let sentence = start..end;
+            segment.sentences.push(start..end);
             start = end;
-            sentence
-        }));
-    let n_spellings = segment.spellings.len();
-    let spelling = r
-        .take(n_words * 4)?
-        .chunks_exact(4)
-        .map(|b| u32::from_le_bytes([b[0], b[1], b[2], b[3]]));
-    let before = segment.spelling.len();
-    segment.spelling.extend(spelling);
-    if segment.spelling[before..]
-        .iter()
-        .any(|&k| k as usize >= n_spellings)
-    {
-        return None;
+        }
+        if !sentences_fit(words, &segment.sentences[first_sentence..]) {
+            return None;
+        }
+        let [text_at, words_at, sentences_at, spans_at] = at;
+        segment
+            .documents
+            .push(SegmentDocument::Prepared(CachedDocument {
+                encoding,
+                replaced,
+                text: text_at..text_at + text,
+                spans: spans_at..spans_at + spans,
+                words: words_at..words_at + words,
+                sentences: sentences_at..sentences_at + sentences,
+            }));
+        at = [
+            text_at + text,
+            words_at + words,
+            sentences_at + sentences,
+            spans_at + spans,
+        ];
     }
-    let tokens = TokenView {
-        words: &segment.words[first_word..],
-        sentences: &segment.sentences[first_sentence..],
-    };
-    if !tokens_fit(text, tokens) {
-        return None;
+    Some(())
+}
+
+/// Appends `v` as LEB128 (7 bits a byte, low bits first): one byte for
+/// most gaps and word lengths.
+fn put_varint(out: &mut Vec<u8>, mut v: u32) {
+    while v >= 0x80 {
+        out.push((v as u8) | 0x80);
+        v >>= 7;
     }
-    let first_byte = segment.texts.len();
-    segment.texts.push_str(text);
-    Some(CachedDocument {
-        encoding,
-        replaced,
-        text: first_byte..segment.texts.len(),
-        words: first_word..segment.words.len(),
-        sentences: first_sentence..segment.sentences.len(),
-    })
+    out.push(v as u8);
+}
+
+/// Reads a LEB128 number written by [`put_varint`] off the front of `bytes`.
+fn read_varint(bytes: &mut &[u8]) -> Option<u32> {
+    let mut v: u32 = 0;
+    for shift in (0..35).step_by(7) {
+        let (&b, rest) = bytes.split_first()?;
+        *bytes = rest;
+        let low = u32::from(b & 0x7f);
+        if shift == 28 && low > 0x0f {
+            return None;
+        }
+        v |= low << shift;
+        if b < 0x80 {
+            return Some(v);
+        }
+    }
+    None
 }
 
 fn encode_source(out: &mut Vec<u8>, c: &SourceTextCounts) {
@@ -1492,10 +1637,15 @@ mod tests {
                 (SegmentDocument::Uncached, None) => {}
                 (SegmentDocument::Prepared(d), Some((encoding, replaced, p))) => {
                     assert_eq!((d.encoding.as_str(), d.replaced), (*encoding, *replaced));
-                    let d = loaded.document(d);
-                    assert_eq!((d.text, d.tokens), (p.text.as_str(), p.tokens.view()));
-                    for (i, &k) in d.spelling.iter().enumerate() {
+                    let text = loaded.document(d);
+                    let words = text.words();
+                    assert_eq!(words.sentences, &p.tokens.sentences[..]);
+                    assert_eq!(words.text_len, p.text.len());
+                    assert_eq!(text.text(), Some((p.text.as_str(), &p.tokens.words[..])));
+                    assert_eq!(words.spelling.len(), p.tokens.words.len());
+                    for (i, &k) in words.spelling.iter().enumerate() {
                         assert_eq!(loaded.spelling(k as usize), p.word(i));
+                        assert_eq!(text.spelling(k), p.word(i));
                     }
                 }
                 _ => panic!("document kinds differ"),
@@ -1520,6 +1670,49 @@ mod tests {
         assert!(cache.load_segment(key, 2).is_none());
         let other = cache.segment_key("s", [("s/a.txt", Some(Key(2)))]);
         assert!(cache.load_segment(other, 3).is_none());
+    }
+
+    #[test]
+    fn numbers_round_trip_in_leb128() {
+        for v in [0, 1, 127, 128, 300, 16_383, 16_384, u32::MAX >> 1, u32::MAX] {
+            let mut out = Vec::new();
+            put_varint(&mut out, v);
+            // 7 bits a byte.
+            let expected_len = match v {
+                0..=127 => 1,
+                128..=16_383 => 2,
+                _ if v < 1 << 21 => 3,
+                _ if v < 1 << 28 => 4,
+                _ => 5,
+            };
+            assert_eq!(out.len(), expected_len, "{v}");
+            let mut bytes = &out[..];
+            assert_eq!(read_varint(&mut bytes), Some(v));
+            assert!(bytes.is_empty());
+        }
+        // 300 = 0b10_0101100: low seven bits first, with the high bit set.
+        let mut out = Vec::new();
+        put_varint(&mut out, 300);
+        assert_eq!(out, [0xac, 0x02]);
+        // Cut short, or past 32 bits: no number.
+        for bad in [&[0x80][..], &[0xff, 0xff, 0xff, 0xff, 0x1f], &[0x80; 6]] {
+            let mut bytes = bad;
+            assert_eq!(read_varint(&mut bytes), None, "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn a_segment_of_more_than_65536_spellings_round_trips() {
+        let dir = tempfile::tempdir().unwrap();
+        let cache = Cache::new(&config(dir.path(), ""));
+        let text: String = (0..70_000).map(|i| format!("w{i} ")).collect();
+        let stored = vec![Some(("UTF-8", 0, prepare(&text, &[]))), None];
+        let table = store(&cache, Key(3), &stored);
+        assert_eq!(table.len(), 70_000);
+        assert_eq!(number_width(table.len()), 4);
+        assert_eq!(number_width(1 << 16), 2);
+        let loaded = cache.load_segment(Key(3), 2).unwrap();
+        assert_holds(&loaded, &stored);
     }
 
     #[test]
@@ -1854,20 +2047,54 @@ mod tests {
             assert!(cache.load_segment(key, 3).is_none());
         }
         // A well-formed entry whose content breaks the invariants is not trusted
-        // either: a sentence past the last word, a word past the text.
+        // either: a sentence past the last word.
         let mut broken = segment();
         if let Some((_, _, p)) = &mut broken[2] {
             p.tokens.sentences[0].end = 99;
         }
         store(&cache, key, &broken);
         assert!(cache.load_segment(key, 3).is_none());
-        let mut broken = segment();
-        let mut p = prepare("the trade and the trade.", &[]);
-        // The second "the": not the first use of its spelling, so storing never reads it.
-        p.tokens.words[3].end = 999;
-        broken[2] = Some(("UTF-8", 0, p));
-        store(&cache, key, &broken);
-        assert!(cache.load_segment(key, 3).is_none());
+        // A word past the text, or before the previous one: the text and
+        // spans are checked when a document's text is asked for, and that
+        // document has none (the other documents do).
+        for (word, span) in [
+            (
+                3,
+                Word {
+                    start: 16,
+                    end: 999,
+                },
+            ),
+            (4, Word { start: 1, end: 2 }),
+        ] {
+            let mut broken = segment();
+            let mut p = prepare("the trade and the trade.", &[]);
+            // Not the first use of its spelling, so storing never reads it.
+            p.tokens.words[word] = span;
+            broken[2] = Some(("UTF-8", 0, p));
+            store(&cache, key, &broken);
+            let loaded = cache.load_segment(key, 3).unwrap();
+            let text_of = |i: usize| match &loaded.documents[i] {
+                SegmentDocument::Prepared(d) => loaded.document(d).text().is_some(),
+                SegmentDocument::Uncached => panic!("document {i} is kept"),
+            };
+            assert!(text_of(0) && !text_of(2), "{span:?}");
+        }
+        // Text that is not UTF-8 (the last document's text is the end of
+        // the texts column, just before the spans): no text either.
+        store(&cache, key, &segment());
+        let mut bytes = fs::read(&path).unwrap();
+        let loaded = cache.load_segment(key, 3).unwrap();
+        let SegmentDocument::Prepared(last) = &loaded.documents[2] else {
+            panic!("document 2 is kept");
+        };
+        bytes[last.text.start] = 0xff;
+        rewrite_checksum(&path, &mut bytes);
+        let loaded = cache.load_segment(key, 3).unwrap();
+        let SegmentDocument::Prepared(last) = &loaded.documents[2] else {
+            panic!("document 2 is kept");
+        };
+        assert!(loaded.document(last).text().is_none());
         // An entry stored under one key and renamed to another is rejected.
         let other = cache.segment_key("s", [("s/b.txt", Some(Key(7)))]);
         store(&cache, key, &segment());

@@ -634,36 +634,53 @@ fn count_corpus(
     // sources: handing segments out one at a time from a shared counter made
     // every tally hold every source's pairs (peak RSS on Gutenberg x10 with
     // 2 threads 290 -> 400 MiB).
-    let counting = SegmentCounting {
+    let chunks = rayon::current_num_threads() * CHUNKS_PER_THREAD;
+    let chunk_len = segments.len().div_ceil(chunks).max(1);
+    let count_segments = |counting: &SegmentCounting| -> Partial {
+        segments
+            .par_chunks(chunk_len)
+            .map(|chunk| {
+                let tally = match &shared_vocab {
+                    Some(vocab) => Tally::with_vocab(Arc::clone(vocab)),
+                    // The spellings entry is written from the merged tally.
+                    None if spellings_key.is_some() => Tally::keeping_spellings(),
+                    None => Tally::default(),
+                };
+                let mut partial = Partial {
+                    tally,
+                    ..Partial::default()
+                };
+                let mut buffers = SegmentBuffers::default();
+                for segment in chunk {
+                    let id = &corpus.sources[segment.source].id;
+                    count_segment(counting, &mut partial, &mut buffers, id, segment);
+                }
+                partial.tally.flush_pairs();
+                partial
+            })
+            .reduce(Partial::default, Partial::merge)
+    };
+    let mut counting = SegmentCounting {
         analyzer: &analyzer,
         cache: cache.as_ref(),
+        use_entries: true,
         spellings: &segment_spellings,
         bar: &bar,
     };
-    let chunks = rayon::current_num_threads() * CHUNKS_PER_THREAD;
-    let chunk_len = segments.len().div_ceil(chunks).max(1);
-    let mut partial = segments
-        .par_chunks(chunk_len)
-        .map(|chunk| {
-            let tally = match &shared_vocab {
-                Some(vocab) => Tally::with_vocab(Arc::clone(vocab)),
-                // The spellings entry is written from the merged tally.
-                None if spellings_key.is_some() => Tally::keeping_spellings(),
-                None => Tally::default(),
-            };
-            let mut partial = Partial {
-                tally,
-                ..Partial::default()
-            };
-            let mut buffers = SegmentBuffers::default();
-            for segment in chunk {
-                let id = &corpus.sources[segment.source].id;
-                count_segment(&counting, &mut partial, &mut buffers, id, segment);
-            }
-            partial.tally.flush_pairs();
-            partial
-        })
-        .reduce(Partial::default, Partial::merge);
+    let mut partial = count_segments(&counting);
+    if partial.tally.lost_text() {
+        // A segment entry passed its checks but a document's text or word
+        // spans (checked only when needed) did not hold together: the
+        // counts are incomplete. Everything is counted again from the
+        // files, which also replaces the entries.
+        counting.use_entries = false;
+        bar.set_position(0);
+        partial = count_segments(&counting);
+        partial.warnings.push(format!(
+            "cache: a segment entry in {} did not hold together; every document was read again from its file",
+            cache.as_ref().map_or_else(String::new, |c| c.root().display().to_string())
+        ));
+    }
     partial.tally.flush_pairs();
     // Whichever worker met an error first, the warning quotes the same one.
     partial.cache_errors.sort();
@@ -901,6 +918,9 @@ enum SegmentSpellings<'a> {
 struct SegmentCounting<'a> {
     analyzer: &'a Analyzer<'a>,
     cache: Option<&'a Cache>,
+    /// Whether segment entries are read (else every document is read from
+    /// its file, and its segment's entry written again).
+    use_entries: bool,
     spellings: &'a SegmentSpellings<'a>,
     bar: &'a ProgressBar,
 }
@@ -917,11 +937,12 @@ fn count_segment(
     let SegmentCounting {
         analyzer,
         cache,
+        use_entries,
         spellings,
         bar,
     } = *counting;
     let entry = match (cache, segment.key) {
-        (Some(cache), Some(key)) => cache
+        (Some(cache), Some(key)) if use_entries => cache
             .load_segment_reusing(key, segment.jobs.len(), buffers)
             .map(|e| (key, e)),
         _ => None,
@@ -943,10 +964,11 @@ fn count_segment(
             let cached = match cached {
                 SegmentDocument::Prepared(d) => {
                     partial.reused_documents += 1;
-                    Some((d, entry.document(d), &ids))
+                    Some((d, entry.document(d)))
                 }
                 SegmentDocument::Uncached => None,
             };
+            let cached = cached.as_ref().map(|(d, text)| (*d, text.words(), &ids));
             count_document(analyzer, None, partial, source_id, job, cached);
             bar.inc(1);
         }

@@ -9,10 +9,12 @@
 //! first occurs), so a tally looks each spelling up once per document instead
 //! of once per word.
 
+use std::ops::Range;
+
 use rustc_hash::FxHashMap;
 
 use crate::normalize::{normalize, LinePattern};
-use crate::tokenize::{tokenize, TokenView, Tokens};
+use crate::tokenize::{tokenize, TokenView, Tokens, Word};
 
 /// One document (or one block of a large document) ready for counting.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -44,13 +46,19 @@ impl Prepared {
 /// span inside the text on character boundaries, after the previous word's,
 /// and sentences covering the words in order without gaps.
 pub fn tokens_fit(text: &str, tokens: TokenView) -> bool {
+    words_fit(text, tokens.words) && sentences_fit(tokens.words.len(), tokens.sentences)
+}
+
+/// Whether every word's span is inside `text` on character boundaries,
+/// after the previous word's.
+pub fn words_fit(text: &str, words: &[Word]) -> bool {
     let text_len = text.len();
     // In ASCII text every offset is a character boundary: one fast pass
     // instead of two look-ups per word (most of this check's time in a
     // re-run of English news).
     let ascii = text.is_ascii();
     let mut previous_end = 0;
-    let words_ok = tokens.words.iter().all(|w| {
+    words.iter().all(|w| {
         let ok = previous_end <= w.start
             && w.start <= w.end
             && (w.end as usize) <= text_len
@@ -59,15 +67,17 @@ pub fn tokens_fit(text: &str, tokens: TokenView) -> bool {
                     && text.is_char_boundary(w.end as usize));
         previous_end = w.end;
         ok
-    });
-    let n = tokens.words.len() as u32;
-    let mut expected_start = 0;
-    let sentences_ok = tokens.sentences.iter().all(|s| {
-        let ok = s.start == expected_start && s.start < s.end && s.end <= n;
+    })
+}
+
+/// Whether `sentences` cover `n_words` words in order, without gaps, none empty.
+pub fn sentences_fit(n_words: usize, sentences: &[Range<u32>]) -> bool {
+    let mut expected_start = 0u32;
+    sentences.iter().all(|s| {
+        let ok = s.start == expected_start && s.start < s.end && s.end as usize <= n_words;
         expected_start = s.end;
         ok
-    }) && expected_start == n;
-    words_ok && sentences_ok
+    }) && expected_start as usize == n_words
 }
 
 /// Normalises and tokenizes decoded text.

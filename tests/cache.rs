@@ -438,6 +438,52 @@ fn damaged_cache_entries_are_rebuilt_never_trusted() {
     );
 }
 
+/// A segment entry whose checksum is right but whose word spans do not fit
+/// its text (only checked when a document's text is needed) makes the run
+/// count every document again from its file: the report is a cold run's.
+#[test]
+fn a_segment_entry_whose_text_does_not_hold_together_is_counted_again() {
+    let dir = tempfile::tempdir().unwrap();
+    write_fixture(dir.path());
+    write_config(dir.path(), r#""trade""#, "");
+    run(dir.path(), "out", &[]);
+    let segments = cache_folder(dir.path(), "out").join("segments");
+    let entry = fs::read_dir(&segments)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .find(|p| {
+            let bytes = fs::read(p).unwrap();
+            bytes.windows(13).any(|w| w == b"Oil and trade")
+        })
+        .expect("the segment entry of c.txt");
+    // The entry ends with the last word's span: its length ("oil", 3) in
+    // one byte. 127 reaches past the text. The checksum (the header's last
+    // 8 bytes, xxh3 of the rest) is made right again.
+    let mut bytes = fs::read(&entry).unwrap();
+    let last = bytes.len() - 1;
+    assert_eq!(bytes[last], 3);
+    bytes[last] = 127;
+    const HEADER_LEN: usize = 8 + 4 + 1 + 16 + 8 + 8;
+    let checksum = xxhash_rust::xxh3::xxh3_64(&bytes[HEADER_LEN..]);
+    bytes[HEADER_LEN - 8..HEADER_LEN].copy_from_slice(&checksum.to_le_bytes());
+    fs::write(&entry, &bytes).unwrap();
+    // Oil is now an economy term: c's evidence sentence needs its text.
+    write_config(dir.path(), r#""trade", "oil""#, "");
+    let out = framescope(dir.path(), &["run", "--quiet", "--output", "out"]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("did not hold together"), "{stderr}");
+    assert_eq!(report(dir.path(), "out"), cold_report(dir.path()));
+    // The entry was written again: the next run reuses everything, quietly.
+    let out = framescope(dir.path(), &["run", "--quiet", "--output", "out"]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!stderr.contains("did not hold together"), "{stderr}");
+    assert_eq!(
+        run(dir.path(), "out", &[]),
+        "cache: 4 of 4 documents and 3 of 3 sources' term counts reused"
+    );
+    assert_eq!(report(dir.path(), "out"), cold_report(dir.path()));
+}
+
 #[test]
 fn an_unwritable_cache_is_a_warning_not_a_failure() {
     let dir = tempfile::tempdir().unwrap();

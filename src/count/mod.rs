@@ -16,6 +16,7 @@
 mod pairs;
 
 use std::borrow::Cow;
+use std::ops::Range;
 use std::sync::Arc;
 
 use compact_str::CompactString;
@@ -25,7 +26,7 @@ use crate::config::Config;
 use crate::lexicon::{Match, Matcher, WordMatches, ANCHOR_LIST};
 use crate::prepare::{prepare, Prepared};
 use crate::stem::form_of;
-use crate::tokenize::TokenView;
+use crate::tokenize::{TokenView, Word};
 use pairs::{pair_ids, pair_key, PairTable};
 
 /// Everything a document needs that is built once per run and shared.
@@ -564,6 +565,8 @@ pub struct Tally {
     pending_source: usize,
     /// Some source's pairs were left out (see [`Tally::lacks_pairs`]).
     lacks_pairs: bool,
+    /// Some document's text could not be had (see [`Tally::lost_text`]).
+    lost_text: bool,
 }
 
 /// Buffered pair increments are sorted into their table at this many (4 MiB).
@@ -697,15 +700,40 @@ pub enum TextCounts {
     Skip,
 }
 
-/// A document's words, each referring to a table of distinct spellings.
-#[derive(Debug, Clone, Copy)]
+/// A document's words, each referring to a table of distinct spellings,
+/// and its sentences. The text itself, and where each word is in it, are
+/// needed only for phrase matches and evidence sentences (a sixth of BBC's
+/// articles after a lexicon edit), so they come on demand ([`DocumentText`]).
+#[derive(Clone, Copy)]
 pub struct Words<'a> {
-    /// The normalised text.
-    pub text: &'a str,
-    /// Words and sentences of `text`.
-    pub tokens: TokenView<'a>,
     /// For each word, the number of its spelling in the table.
     pub spelling: &'a [u32],
+    /// Word ranges of each sentence (covering every word, in order).
+    pub sentences: &'a [Range<u32>],
+    /// Length of the normalised text in bytes.
+    pub text_len: usize,
+    /// The table's spellings, and the text with its words.
+    pub text: &'a dyn DocumentText,
+}
+
+/// The text behind a document's [`Words`].
+pub trait DocumentText {
+    /// Spelling number `k` of the table the words refer to.
+    fn spelling(&self, k: u32) -> &str;
+    /// The normalised text and each word's span in it (one per word); `None`
+    /// when it cannot be had (a cache entry that does not hold together),
+    /// which makes the tally's counts [incomplete](Tally::lost_text).
+    fn text(&self) -> Option<(&str, &[Word])>;
+}
+
+impl DocumentText for Prepared {
+    fn spelling(&self, k: u32) -> &str {
+        self.spelling_text(k as usize)
+    }
+
+    fn text(&self) -> Option<(&str, &[Word])> {
+        Some((&self.text, &self.tokens.words))
+    }
 }
 
 /// A tally's own numbers for a table of spellings (from [`Tally::spelling_ids`]);
@@ -787,9 +815,10 @@ impl Tally {
         let spellings = (0..prepared.first_use.len()).map(|k| prepared.spelling_text(k));
         let ids = self.spelling_ids(analyzer, spellings);
         let words = Words {
-            text: &prepared.text,
-            tokens: prepared.tokens.view(),
             spelling: &prepared.spelling,
+            sentences: &prepared.tokens.sentences,
+            text_len: prepared.text.len(),
+            text: prepared,
         };
         self.add_words(analyzer, part, words, &ids, text_counts);
     }
@@ -845,8 +874,8 @@ impl Tally {
         let sentence_base = part.doc.sentences as u32;
         let byte_base = part.bytes;
         let config = analyzer.config;
-        let text = words.text;
-        let tokens = words.tokens;
+        let sentences = words.sentences;
+        let n_words = words.spelling.len();
         let count_text = text_counts == TextCounts::Count;
         if count_text {
             self.corpus_pairs = std::sync::OnceLock::new();
@@ -868,16 +897,17 @@ impl Tally {
         let vocab = &*self.vocab;
         let matched = &mut self.matched;
         let pending = &mut self.pending;
+        let lost_text = &mut self.lost_text;
         let src = &mut self.sources[source];
         src.ensure_lists(list_count);
         if count_text {
-            src.words += tokens.words.len() as u64;
-            src.sentences += tokens.sentences.len() as u64;
+            src.words += n_words as u64;
+            src.sentences += sentences.len() as u64;
         }
 
         // One buffer for every sentence's words that match a term word.
         let mut matching: Vec<(u32, &WordMatches)> = Vec::new();
-        for sentence in tokens.sentences {
+        for sentence in sentences {
             let range = sentence.start as usize..sentence.end as usize;
             let anchor_before = scratch.matches[ANCHOR_LIST].len();
             matching.clear();
@@ -938,21 +968,21 @@ impl Tally {
         drop(matching);
 
         // Matches are in text order; find each one's sentence.
-        let sentence_of =
-            |position: u32| tokens.sentences.partition_point(|s| s.end <= position) as u32;
+        let sentence_of = |position: u32| sentences.partition_point(|s| s.end <= position) as u32;
         let keep_sentences = analyzer.keeps_sentences(source);
         let doc = &mut part.doc;
-        doc.words += tokens.words.len() as u64;
-        doc.sentences += tokens.sentences.len() as u64;
+        doc.words += n_words as u64;
+        doc.sentences += sentences.len() as u64;
         doc.hits.resize(list_count, 0);
         if keep_sentences {
             doc.sentence_words
-                .extend(tokens.sentences.iter().map(|s| s.end - s.start));
+                .extend(sentences.iter().map(|s| s.end - s.start));
         }
-        part.bytes += text.len() as u64 + 1;
+        part.bytes += words.text_len as u64 + 1;
         let context = anchor_context(
             &scratch.matches[ANCHOR_LIST],
-            tokens,
+            sentences,
+            n_words as u32,
             config.raw.analysis.context_window as u32,
         );
         src.context_words += context
@@ -972,15 +1002,26 @@ impl Tally {
             per_sentence.clear();
             for m in matches {
                 tally.terms[m.term as usize] += 1;
-                let first = tokens.words[m.start as usize].start as usize;
-                let last = tokens.words[(m.start + m.len - 1) as usize].end as usize;
-                let spelling = &text[first..last];
-                let spelling = if m.len == 1 || !spelling.contains(char::is_whitespace) {
-                    matched.intern(spelling)
+                // A word is written as its spelling; a phrase as its words
+                // and what lies between them, each run of spaces one space.
+                let spelling = if m.len == 1 {
+                    Some(matched.intern(words.text.spelling(words.spelling[m.start as usize])))
+                } else if let Some((text, spans)) = words.text.text() {
+                    let first = spans[m.start as usize].start as usize;
+                    let last = spans[(m.start + m.len - 1) as usize].end as usize;
+                    let spelling = &text[first..last];
+                    Some(if spelling.contains(char::is_whitespace) {
+                        matched.intern(&spelling.split_whitespace().collect::<Vec<_>>().join(" "))
+                    } else {
+                        matched.intern(spelling)
+                    })
                 } else {
-                    matched.intern(&spelling.split_whitespace().collect::<Vec<_>>().join(" "))
+                    *lost_text = true;
+                    None
                 };
-                *tally.forms.entry((m.term, spelling)).or_insert(0) += 1;
+                if let Some(spelling) = spelling {
+                    *tally.forms.entry((m.term, spelling)).or_insert(0) += 1;
+                }
                 if context.iter().any(|r| r.contains(&m.start)) {
                     src.near_anchor[list] += 1;
                 }
@@ -1008,6 +1049,14 @@ impl Tally {
                     {
                         continue;
                     }
+                    let Some((text, spans)) = words.text.text() else {
+                        *lost_text = true;
+                        continue;
+                    };
+                    let tokens = TokenView {
+                        words: spans,
+                        sentences,
+                    };
                     let mut evidence = make_evidence(text, tokens, matches, s, n, document as u32);
                     evidence.sentence += sentence_base;
                     evidence.start += byte_base as u32;
@@ -1041,6 +1090,7 @@ impl Tally {
         }
         self.keeps_spellings |= other.keeps_spellings;
         self.lacks_pairs |= other.lacks_pairs;
+        self.lost_text |= other.lost_text;
         if self.vocab.words.is_empty() && self.vocab.stems.strings.is_empty() {
             // Nothing of `self` refers to a word or stem yet: take the other's numbering.
             self.vocab = Arc::clone(&other.vocab);
@@ -1195,6 +1245,13 @@ impl Tally {
             }
             src.pairs.add_table(table);
         }
+    }
+
+    /// Whether a document's text was needed (for a phrase match or an
+    /// evidence sentence) and its [`DocumentText`] could not give it: the
+    /// counts are then incomplete and must not be reported.
+    pub fn lost_text(&self) -> bool {
+        self.lost_text
     }
 
     /// Records that some source's counts were added without their pairs
@@ -1664,11 +1721,15 @@ fn sentence_end(text: &str, mut end: usize) -> usize {
 
 /// Word ranges around the anchor mentions: each mention's sentence plus
 /// `window` words each side, overlapping ranges merged. Matches are in text order.
-fn anchor_context(mentions: &[Match], tokens: TokenView, window: u32) -> Vec<std::ops::Range<u32>> {
-    let mut ranges: Vec<std::ops::Range<u32>> = Vec::new();
-    let n = tokens.words.len() as u32;
+fn anchor_context(
+    mentions: &[Match],
+    sentences: &[Range<u32>],
+    n: u32,
+    window: u32,
+) -> Vec<Range<u32>> {
+    let mut ranges: Vec<Range<u32>> = Vec::new();
     for m in mentions {
-        let s = &tokens.sentences[tokens.sentences.partition_point(|s| s.end <= m.start)];
+        let s = &sentences[sentences.partition_point(|s| s.end <= m.start)];
         let lo = s.start.min(m.start.saturating_sub(window));
         let hi = s.end.max((m.start + m.len + window).min(n));
         match ranges.last_mut() {
