@@ -7,7 +7,9 @@
 //!   prepared for counting (normalised text, words, sentences) with its
 //!   encoding, and one table of the distinct spellings of all its words, which
 //!   each word refers to by number: a re-run looks each spelling up once a
-//!   segment, not once a document. Keyed by the tokenizer settings, the source
+//!   segment, not once a document. Laid out in columns, so that a re-run
+//!   decodes a document's text and word spans only when it needs them
+//!   ([`CachedSegment`]). Keyed by the tokenizer settings, the source
 //!   id and each document's path and key (a hash of the file's bytes). One
 //!   file holds many short articles, so a corpus of 10^5 articles is a few
 //!   hundred cache files, not 10^5;
@@ -15,7 +17,8 @@
 //!   ([`SourceTextCounts`]: words, tokens, sentences, terms, pairs), keyed by
 //!   the tokenizer settings, the source id and every document's path and key;
 //! - a **spellings** entry: the distinct spellings of the whole corpus
-//!   (sorted), and for each segment entry the corpus number of each of its
+//!   (sorted) with their forms and stems ([`KnownForms`], so a re-run does
+//!   not stem them again), and for each segment entry the corpus number of each of its
 //!   spellings, keyed by every source's key; when every source is cached, a
 //!   re-run builds its vocabulary from it once, before counting, and the
 //!   workers share it and take a segment's spelling numbers from it instead
