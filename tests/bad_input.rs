@@ -411,20 +411,34 @@ fn symlink_loop_is_exit_2() {
     );
 }
 
+/// Takes every permission away from `path`; false (the test then skips
+/// itself) when this process can read it anyway, as root can.
+#[cfg(unix)]
+fn lock_out(path: &Path) -> bool {
+    use std::os::unix::fs::PermissionsExt;
+    fs::set_permissions(path, fs::Permissions::from_mode(0o000)).unwrap();
+    if fs::File::open(path).is_ok() {
+        eprintln!("skipped: running with privileges that ignore file permissions (root)");
+        return false;
+    }
+    true
+}
+
+/// A run in `dir` is exit 2 and its message names `name`.
+#[cfg(unix)]
+fn assert_exit_2_naming(dir: &Path, name: &str) {
+    let out = framescope(dir, &["--quiet"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains(name), "{}", stderr(&out));
+}
+
 #[cfg(unix)]
 #[test]
 fn unreadable_file_is_exit_2_naming_it() {
-    use std::os::unix::fs::PermissionsExt;
     let dir = project(&[("a.txt", b"trade"), ("locked.txt", b"trade")]);
-    let locked = dir.path().join("input/locked.txt");
-    fs::set_permissions(&locked, fs::Permissions::from_mode(0o000)).unwrap();
-    if fs::File::open(&locked).is_ok() {
-        eprintln!("skipped: running with privileges that ignore file permissions (root)");
-        return;
+    if lock_out(&dir.path().join("input/locked.txt")) {
+        assert_exit_2_naming(dir.path(), "locked.txt");
     }
-    let out = framescope(dir.path(), &["--quiet"]);
-    assert_eq!(out.status.code(), Some(2));
-    assert!(stderr(&out).contains("locked.txt"), "{}", stderr(&out));
 }
 
 /// A re-run does not ask again whether a file it knows unchanged is
@@ -433,23 +447,21 @@ fn unreadable_file_is_exit_2_naming_it() {
 #[cfg(unix)]
 #[test]
 fn a_file_made_unreadable_since_the_last_run_is_exit_2_naming_it() {
-    use std::os::unix::fs::PermissionsExt;
     let dir = project(&[("a.txt", b"trade"), ("locked.txt", b"trade")]);
-    let locked = dir.path().join("input/locked.txt");
+    // Whether permissions count here at all, before waiting for nothing.
+    let probe = dir.path().join("probe");
+    fs::write(&probe, "x").unwrap();
+    if !lock_out(&probe) {
+        return;
+    }
     for _ in 0..2 {
         let out = framescope(dir.path(), &["--quiet"]);
         assert!(out.status.success(), "{}", stderr(&out));
         // Past the 2 s in which the cache does not trust a file's stamp.
         std::thread::sleep(std::time::Duration::from_millis(2100));
     }
-    fs::set_permissions(&locked, fs::Permissions::from_mode(0o000)).unwrap();
-    if fs::File::open(&locked).is_ok() {
-        eprintln!("skipped: running with privileges that ignore file permissions (root)");
-        return;
-    }
-    let out = framescope(dir.path(), &["--quiet"]);
-    assert_eq!(out.status.code(), Some(2));
-    assert!(stderr(&out).contains("locked.txt"), "{}", stderr(&out));
+    assert!(lock_out(&dir.path().join("input/locked.txt")));
+    assert_exit_2_naming(dir.path(), "locked.txt");
 }
 
 /// Runs framescope but gives up (and fails) after 60 s, for cases that once hung.
