@@ -238,7 +238,24 @@ fn file_name(path: &Path) -> String {
         .map_or_else(String::new, |n| n.to_string_lossy().into_owned())
 }
 
+/// `path` relative to `root`, its components joined by `/` (whatever the
+/// platform's separator).
 fn relative(root: &Path, path: &Path) -> String {
+    // The walk makes every path by joining names onto the root, so on Unix
+    // it is the root's text, a slash and the rest: taken as it is, without
+    // an allocation a component (a tenth of a re-run's discovery).
+    #[cfg(unix)]
+    if let (Some(root), Some(path)) = (root.to_str(), path.to_str()) {
+        let rest = path.strip_prefix(root).and_then(|r| r.strip_prefix('/'));
+        let plain = |r: &str| {
+            !r.is_empty()
+                && !r.ends_with('/')
+                && r.split('/').all(|c| !c.is_empty() && c != "." && c != "..")
+        };
+        if let Some(rest) = rest.filter(|r| plain(r) && !root.ends_with('/')) {
+            return rest.to_string();
+        }
+    }
     let rel = path.strip_prefix(root).unwrap_or(path);
     rel.components()
         .map(|c| c.as_os_str().to_string_lossy().into_owned())
@@ -668,6 +685,35 @@ mod tests {
         );
         let skipped: Vec<&str> = c.skipped.iter().map(|s| s.path.as_str()).collect();
         assert_eq!(skipped, vec!["empty/", "notes.pdf"]);
+    }
+
+    #[test]
+    fn relative_paths_are_joined_by_slashes_whatever_the_spelling_of_the_root() {
+        let cases = [
+            ("input", "input/a/b.txt", "a/b.txt"),
+            ("input/", "input/a/b.txt", "a/b.txt"),
+            ("./input", "./input/b.txt", "b.txt"),
+            ("/tmp/in", "/tmp/in/x/y/z.md", "x/y/z.md"),
+            ("in", "in//a.txt", "a.txt"),
+            ("in", "in/./a.txt", "a.txt"),
+            // Not under the root: the whole path.
+            ("in", "other/a.txt", "other/a.txt"),
+            // A name that only starts like the root.
+            ("in", "inside/a.txt", "inside/a.txt"),
+        ];
+        for (root, path, expected) in cases {
+            let got = relative(Path::new(root), Path::new(path));
+            assert_eq!(got, expected, "{root} + {path}");
+            // The same as taking it component by component.
+            let slow = Path::new(path)
+                .strip_prefix(root)
+                .unwrap_or(Path::new(path))
+                .components()
+                .map(|c| c.as_os_str().to_string_lossy().into_owned())
+                .collect::<Vec<_>>()
+                .join("/");
+            assert_eq!(got, slow, "{root} + {path}");
+        }
     }
 
     #[test]
