@@ -226,6 +226,7 @@ impl CachedSegment {
     }
 
     /// Spelling number `k`.
+    #[cfg(test)]
     pub fn spelling(&self, k: usize) -> &str {
         self.spellings.get(k)
     }
@@ -563,18 +564,14 @@ impl Cache {
                 spelling: Vec::new(),
             },
         };
-        if !read_entry_into(&path, KIND_SEGMENT, key, &mut segment.bytes) {
-            buffers.recycle(segment);
-            return None;
+        if read_entry_into(&path, KIND_SEGMENT, key, &mut segment.bytes)
+            && decode_segment(&mut segment, len).is_some()
+        {
+            return Some(segment);
         }
-        let decoded = decode_segment(&mut segment, len);
-        match decoded {
-            Some(()) => Some(segment),
-            None => {
-                buffers.recycle(segment);
-                None
-            }
-        }
+        // A miss keeps the arrays for the next segment all the same.
+        buffers.recycle(segment);
+        None
     }
 
     /// Stores a segment entry: per document, `None` or (encoding, replaced
