@@ -2,7 +2,7 @@
 //! lexicon, analysis or chart edit reuses instead of reading, normalising,
 //! tokenizing, stemming and counting again.
 //!
-//! Five kinds of entry, each named by its key (a 128-bit hash):
+//! Six kinds of entry, each named by its key (a 128-bit hash):
 //! - a **segment** entry: a run of consecutive documents of one source, each
 //!   prepared for counting (normalised text, words, sentences) with its
 //!   encoding, and one table of the distinct spellings of all its words, which
@@ -37,7 +37,13 @@
 //! - a **chart** entry: the PNG of a chart, keyed by its SVG, the pixel scale
 //!   and a fingerprint of the rasteriser (its source and Cargo.lock). The SVG
 //!   is drawn on every run (it is cheap); rasterising it is most of the cost
-//!   of the charts, and after a lexicon edit most charts are unchanged.
+//!   of the charts, and after a lexicon edit most charts are unchanged;
+//! - **analysis** entries: the pair digest (keyed by every source's key and
+//!   the settings it depends on), the bootstrap's replicate sums of the last
+//!   run (one entry; each sum keyed by its inputs, see
+//!   [`crate::analyze::uncertainty`]), and for each source the bootstrap's
+//!   draw counts (keyed by a hash of the draws' inputs), so that a theme
+//!   whose hits moved is summed without drawing again.
 //!
 //! Only the last run's segment, source, spellings and chart entries are
 //! kept: a run deletes the others (a run on another input folder with the
@@ -64,7 +70,7 @@ use crate::config::Config;
 use rustc_hash::FxHashMap;
 
 use crate::analyze::pair_digest::{PairDigest, COLLOCATES_PER_STEM};
-use crate::analyze::uncertainty::{BootstrapMemo, MemoSums};
+use crate::analyze::uncertainty::{BootstrapMemo, DrawCounts, MemoSums};
 use crate::count::{DocumentText, KnownForms, SourceTextCounts, Words};
 use crate::ingest::FileStamp;
 use crate::prepare::{sentences_fit, words_fit, Prepared};
@@ -82,6 +88,7 @@ const KIND_CHART: u8 = 5;
 const KIND_SPELLINGS: u8 = 6;
 const KIND_DIGEST: u8 = 7;
 const KIND_BOOTSTRAP: u8 = 8;
+const KIND_DRAWS: u8 = 9;
 /// A file whose stamp is this close to the time the stamps were taken (or
 /// later) is hashed again on the next run: file times tick coarsely (a few
 /// milliseconds; 2 s on FAT), so a change within the same tick keeps the stamp.
@@ -418,7 +425,7 @@ pub struct Cache {
     sources: PathBuf,
     files: PathBuf,
     charts: PathBuf,
-    /// The bootstrap memo (one entry, replaced every run).
+    /// The bootstrap memo (one entry, replaced every run) and draw counts.
     analysis: PathBuf,
     settings: Key,
 }
@@ -468,8 +475,14 @@ impl Cache {
     }
 
     /// The folders entries are written to (a killed run may leave temporary files there).
-    pub fn folders(&self) -> [&Path; 4] {
-        [&self.segments, &self.sources, &self.files, &self.charts]
+    pub fn folders(&self) -> [&Path; 5] {
+        [
+            &self.segments,
+            &self.sources,
+            &self.files,
+            &self.charts,
+            &self.analysis,
+        ]
     }
 
     /// The folder holding the entries (for messages).
@@ -803,13 +816,45 @@ impl Cache {
         decoded.unwrap_or_default()
     }
 
-    /// Replaces the bootstrap entry (and removes one of other settings).
+    /// Replaces the bootstrap entry, and removes the entries of other
+    /// settings and the draw counts of draws it does not have.
     pub fn store_bootstrap(&self, memo: &BootstrapMemo) -> std::io::Result<()> {
         let mut payload = Vec::new();
         encode_bootstrap(&mut payload, memo);
         let key = self.bootstrap_key();
         write_entry(&self.analysis, KIND_BOOTSTRAP, key, &payload)?;
-        keep_only(&self.analysis, &[key])
+        let mut keep = vec![key];
+        keep.extend(memo.sources.iter().map(|m| self.draws_key(m.draws)));
+        keep_only(&self.analysis, &keep)
+    }
+
+    fn draws_key(&self, draws: u128) -> Key {
+        let mut hasher = Xxh3::new();
+        hasher.update(b"draw counts");
+        hasher.update(&self.settings.0.to_le_bytes());
+        hasher.update(&draws.to_le_bytes());
+        Key(hasher.digest128())
+    }
+
+    /// The draw counts of the draws whose inputs hash to `draws`, if kept.
+    pub fn load_draws(&self, draws: u128) -> Option<DrawCounts> {
+        let key = self.draws_key(draws);
+        let Entry(mut bytes) = read_entry(&self.analysis.join(key.file_name()), KIND_DRAWS, key)?;
+        let mut r = Entry::payload_of(&bytes);
+        let units = usize::try_from(r.u64()?).ok()?;
+        let replicates = usize::try_from(r.u64()?).ok()?;
+        bytes.drain(..HEADER_LEN + 16);
+        DrawCounts::from_packed(units, replicates, bytes)
+    }
+
+    /// Keeps draw counts for the next run (in the analysis folder: the next
+    /// bootstrap entry stored removes those it no longer needs).
+    pub fn store_draws(&self, draws: u128, counts: &DrawCounts) -> std::io::Result<()> {
+        let mut payload = Vec::with_capacity(16 + counts.packed().len());
+        put_u64(&mut payload, counts.units() as u64);
+        put_u64(&mut payload, counts.replicates() as u64);
+        payload.extend_from_slice(counts.packed());
+        write_entry(&self.analysis, KIND_DRAWS, self.draws_key(draws), &payload)
     }
 
     /// The spellings entry for `key`, if there is a valid one.
@@ -1030,7 +1075,11 @@ struct Entry(Vec<u8>);
 
 impl Entry {
     fn payload(&self) -> Reader<'_> {
-        Reader::new(&self.0[HEADER_LEN..])
+        Entry::payload_of(&self.0)
+    }
+
+    fn payload_of(bytes: &[u8]) -> Reader<'_> {
+        Reader::new(&bytes[HEADER_LEN..])
     }
 }
 

@@ -115,6 +115,14 @@ fn print_outcome(outcome: &RunOutcome, timings: bool) -> anyhow::Result<()> {
             } else {
                 eprintln!("cache: the pair digest was built from the pair tables");
             }
+            let b = cache.bootstrap;
+            eprintln!(
+                "cache: bootstrap of {} sources: {} took every sum from the last run, {} summed the changed themes from kept draws, {} drew",
+                b.memo + b.kept_draws + b.drawn,
+                b.memo,
+                b.kept_draws,
+                b.drawn
+            );
         }
     }
     let mut text = headline_table(&outcome.report);

@@ -13,6 +13,7 @@ use indicatif::{ProgressBar, ProgressStyle};
 use rayon::prelude::*;
 
 use crate::analyze::pair_digest::PairDigest;
+use crate::analyze::uncertainty::{StoredDraws, SumsFrom};
 use crate::analyze::{build_report, Built, Reusable};
 use crate::cache::{
     Cache, CachedDocument, CorpusSpellings, FileIndex, Key, SegmentBuffers, SegmentDocument,
@@ -121,6 +122,9 @@ pub struct CacheUse {
     pub charts_reused: usize,
     /// Whether the pair digest came from the cache (then no pair table was read).
     pub digest_reused: bool,
+    /// How the bootstrap's sums were come by (sources from the memo, summed
+    /// from kept draws, drawn).
+    pub bootstrap: SumsFrom,
 }
 
 /// Runs the whole job and writes the outputs.
@@ -266,7 +270,7 @@ pub fn analyse(config: &Config, options: &RunOptions) -> Result<RunOutcome> {
     })?;
     timings.push(("discover", started.elapsed()));
 
-    let (mut counted, cache, digest) = pool.install(|| {
+    let (mut counted, mut cache, digest) = pool.install(|| {
         let mut cache_timings = Vec::new();
         let started = Instant::now();
         let cache = cache.zip(index);
@@ -302,6 +306,7 @@ pub fn analyse(config: &Config, options: &RunOptions) -> Result<RunOutcome> {
         .as_ref()
         .map(Cache::load_bootstrap)
         .unwrap_or_default();
+    let kept_draws = |draws: u128| store.as_ref().and_then(|cache| cache.load_draws(draws));
     let built = pool.install(|| {
         build_report(
             config,
@@ -312,6 +317,7 @@ pub fn analyse(config: &Config, options: &RunOptions) -> Result<RunOutcome> {
             Reusable {
                 digest: cached_digest,
                 bootstrap: &bootstrap,
+                draws: store.is_some().then_some(&kept_draws as &StoredDraws),
             },
         )
     });
@@ -319,12 +325,24 @@ pub fn analyse(config: &Config, options: &RunOptions) -> Result<RunOutcome> {
         report,
         digest,
         bootstrap: new_bootstrap,
+        new_draws,
+        bootstrap_sums,
     } = built;
+    if let Some(cache_use) = cache.as_mut() {
+        cache_use.bootstrap = bootstrap_sums;
+    }
     if let Some(cache) = &store {
         let mut failed = Vec::new();
         if let (Some(key), false) = (digest_key, digest_was_cached) {
             failed.extend(cache.store_digest(key, &digest).err());
         }
+        // Each source's draw counts are megabytes: written side by side.
+        failed.extend(pool.install(|| {
+            new_draws
+                .par_iter()
+                .filter_map(|(draws, counts)| cache.store_draws(*draws, counts).err())
+                .collect::<Vec<_>>()
+        }));
         if new_bootstrap != bootstrap {
             failed.extend(cache.store_bootstrap(&new_bootstrap).err());
         }
@@ -753,6 +771,7 @@ fn count_corpus(
             charts: 0,
             charts_reused: 0,
             digest_reused: digest.is_some() && unchanged,
+            bootstrap: SumsFrom::default(),
         }
     });
     let digest = CachedDigest {

@@ -162,10 +162,18 @@ fn rerun_after_a_lexicon_edit_reuses_everything_and_equals_a_cold_run() {
     );
     // The analyst adds a term: nothing needs reading or tokenizing again.
     write_config(dir.path(), r#""trade", "oil", "pipeline*""#, "");
+    let lines = cache_lines(dir.path(), "out", &[]);
     assert_eq!(
-        run(dir.path(), "out", &[]),
+        lines[0],
         "cache: 4 of 4 documents and 3 of 3 sources' term counts reused"
     );
+    // The economy theme's hits moved in a and c (b has no oil or pipeline,
+    // see below): their bootstrap sums come from the draws the first run
+    // kept, not from drawing again; b's are all the last run's.
+    let bootstrap = |memo, kept, drawn| {
+        format!("cache: bootstrap of 3 sources: {memo} took every sum from the last run, {kept} summed the changed themes from kept draws, {drawn} drew")
+    };
+    assert!(lines.contains(&bootstrap(1, 2, 0)), "{lines:?}");
     assert_eq!(report(dir.path(), "out"), cold_report(dir.path()));
     assert_eq!(charts(dir.path(), "out"), charts(dir.path(), "cold"));
     // The vocabulary came from the cache too. The fixture's distinct
@@ -173,6 +181,7 @@ fn rerun_after_a_lexicon_edit_reuses_everything_and_equals_a_cold_run() {
     // are not new; c adds only "Oil" (case is kept): 8 + 8 + 7 + 1 = 24.
     // Each of the three sources is one segment, numbered from the entry.
     let lines = cache_lines(dir.path(), "out", &[]);
+    assert!(lines.contains(&bootstrap(3, 0, 0)), "{lines:?}");
     assert!(
         lines.contains(&"cache: the vocabulary (24 spellings) was rebuilt from the cache and shared by the workers; 3 of 3 segments took their spelling numbers from it".to_string()),
         "{lines:?}"
@@ -403,8 +412,8 @@ fn damaged_cache_entries_are_rebuilt_never_trusted() {
     let charts_drawn = png_count(dir.path(), "out");
     assert_eq!(
         entries.len(),
-        3 + 3 + 1 + 1 + 1 + 1 + charts_drawn,
-        "a segment entry per source (each has fewer than 256 articles), a counts entry, the spellings, the pair digest, the bootstrap sums, the file index, and one per chart"
+        3 + 3 + 1 + 1 + 1 + 3 + 1 + charts_drawn,
+        "a segment entry per source (each has fewer than 256 articles), a counts entry, the spellings, the pair digest, the bootstrap sums, each source's draw counts, the file index, and one per chart"
     );
     // Damage every entry differently: truncate, flip a byte, empty, garbage.
     for (k, path) in entries.iter().enumerate() {

@@ -28,7 +28,7 @@ use crate::report::{
     PairCount, Report, Similarity, SkippedFile, SourceReport, TermCount, ThemeInfo, SCHEMA_VERSION,
 };
 use pair_digest::PairDigest;
-use uncertainty::BootstrapMemo;
+use uncertainty::{BootstrapMemo, DrawCounts, StoredDraws, SumsFrom};
 
 /// The `top` best of `items` under `order` (a total order: best first),
 /// sorted: a partial selection, then a sort of the few kept, instead of
@@ -55,12 +55,13 @@ const UNEQUAL_LENGTH_RATIO: f64 = 5.0;
 const FEW_UNITS: u64 = 20;
 
 /// What an earlier run computed that this one may reuse (from the cache).
-#[derive(Debug)]
 pub struct Reusable<'a> {
     /// The tally's pair digest; built from the tally when `None`.
     pub digest: Option<PairDigest>,
     /// Bootstrap sums of earlier runs (each is used only if its inputs match).
     pub bootstrap: &'a BootstrapMemo,
+    /// The draw counts earlier runs kept; `None` keeps none (no cache).
+    pub draws: Option<&'a StoredDraws<'a>>,
 }
 
 /// The report, and what the next run may reuse.
@@ -69,6 +70,10 @@ pub struct Built {
     pub report: Report,
     pub digest: PairDigest,
     pub bootstrap: BootstrapMemo,
+    /// Draw counts made by this run, to keep (see [`uncertainty::DrawCounts`]).
+    pub new_draws: Vec<(u128, DrawCounts)>,
+    /// How the bootstrap's sums were come by.
+    pub bootstrap_sums: SumsFrom,
 }
 
 /// Builds the report. `skipped` lists files found but not analysed.
@@ -105,8 +110,12 @@ pub fn build_report(
     // The pair digest (built unless the cache had it) and the bootstrap
     // are the costly parts, and independent: side by side.
     let settings = &config.raw.analysis;
-    let Reusable { digest, bootstrap } = reusable;
-    let (digest, (reps, bootstrap)) = rayon::join(
+    let Reusable {
+        digest,
+        bootstrap,
+        draws,
+    } = reusable;
+    let (digest, resampled) = rayon::join(
         || {
             digest.unwrap_or_else(|| {
                 PairDigest::of(
@@ -127,6 +136,7 @@ pub fn build_report(
                 settings.bootstrap_replicates,
                 settings.bootstrap_seed,
                 bootstrap,
+                draws,
             )
         },
     );
@@ -153,7 +163,17 @@ pub fn build_report(
     };
     // The lexicon diagnostics are independent of the analytics: run them side by side.
     let (analysis, lexicon) = rayon::join(
-        || analyse(config, corpus, tally, &table, &digest, &reps, &mut sources),
+        || {
+            analyse(
+                config,
+                corpus,
+                tally,
+                &table,
+                &digest,
+                &resampled.replicates,
+                &mut sources,
+            )
+        },
         || diagnostics::diagnose(config, tally, &ids, &table, &digest),
     );
     skipped.sort_by(|a, b| a.path.cmp(&b.path));
@@ -192,7 +212,9 @@ pub fn build_report(
     Built {
         report,
         digest,
-        bootstrap,
+        bootstrap: resampled.memo,
+        new_draws: resampled.new_draws,
+        bootstrap_sums: resampled.sources,
     }
 }
 

@@ -108,9 +108,74 @@ fn fnv1a(text: &str) -> u64 {
     })
 }
 
+/// How often each unit was drawn in each replicate of one source's draws.
+/// The draws are most of the cost of the bootstrap and the same on every
+/// run with the same seed and units; with them kept, a re-run after a
+/// lexicon edit sums the edited theme's hits without drawing again.
+///
+/// Four bits a count (the counts of n draws from n units are about
+/// Poisson(1): a count over 15 has a chance near 10^-13, and a source where
+/// one occurs is not kept), two replicates a byte, a row of bytes per unit:
+/// a theme's sums read only the rows of the units it has hits in.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DrawCounts {
+    units: usize,
+    replicates: usize,
+    /// Unit `k`, replicate `r`: the low (`r` even) or high nibble of byte
+    /// `k · ⌈replicates / 2⌉ + r / 2`.
+    packed: Vec<u8>,
+}
+
+impl DrawCounts {
+    /// The counts of `units` units and `replicates` replicates, packed as
+    /// [`DrawCounts::packed`] gives them; None when the length does not fit.
+    pub fn from_packed(units: usize, replicates: usize, packed: Vec<u8>) -> Option<DrawCounts> {
+        let fits = units.checked_mul(Self::row_len(replicates)) == Some(packed.len());
+        fits.then_some(DrawCounts {
+            units,
+            replicates,
+            packed,
+        })
+    }
+
+    pub fn units(&self) -> usize {
+        self.units
+    }
+
+    pub fn replicates(&self) -> usize {
+        self.replicates
+    }
+
+    pub fn packed(&self) -> &[u8] {
+        &self.packed
+    }
+
+    fn row_len(replicates: usize) -> usize {
+        replicates.div_ceil(2)
+    }
+
+    /// The replicate sums of a theme with `column`'s (unit, hits): the same
+    /// integers as drawing again. None when a unit is out of range.
+    fn sums(&self, column: &[(u32, u64)]) -> Option<Vec<u64>> {
+        let row = Self::row_len(self.replicates);
+        let mut sums = vec![0u64; 2 * row];
+        for &(k, h) in column {
+            let start = (k as usize).checked_mul(row)?;
+            let bytes = self.packed.get(start..start + row)?;
+            for (pair, &b) in sums.chunks_exact_mut(2).zip(bytes) {
+                pair[0] += u64::from(b & 15) * h;
+                pair[1] += u64::from(b >> 4) * h;
+            }
+        }
+        sums.truncate(self.replicates);
+        Some(sums)
+    }
+}
+
 /// Draws the replicates and sums the hits of `themes` (by index;
 /// `out.hits[i]` is theme `themes[i]`'s), and the words when `words` (else
-/// `out.words` is empty).
+/// `out.words` is empty); with `record`, also how often each unit was drawn
+/// (None if a count does not fit in [`DrawCounts`]).
 ///
 /// Replicate `r` takes draws `r·n .. (r+1)·n` of the stream `seed` starts
 /// (n units), so blocks of replicates are drawn side by side, each from its
@@ -124,7 +189,8 @@ fn resample(
     words: bool,
     replicates: usize,
     seed: u64,
-) -> Replicates {
+    record: bool,
+) -> (Replicates, Option<DrawCounts>) {
     let n = units.words.len();
     // Position of each theme in `themes`, if it is summed.
     let mut slot = vec![usize::MAX; themes.iter().max().map_or(0, |&t| t + 1)];
@@ -142,33 +208,48 @@ fn resample(
             }
         }
     }
-    let blocks: Vec<Replicates> = (0..replicates.div_ceil(REPLICATE_BLOCK))
+    let blocks: Vec<(Replicates, Option<Vec<u8>>)> = (0..replicates.div_ceil(REPLICATE_BLOCK))
         .into_par_iter()
         .map(|block| {
             let first = block * REPLICATE_BLOCK;
             let count = REPLICATE_BLOCK.min(replicates - first);
             let rng = SplitMix64::after(seed, (first as u64).wrapping_mul(n as u64));
-            resample_block(units, &hits, themes.len(), words, count, rng)
+            resample_block(units, &hits, themes.len(), words, count, rng, record)
         })
         .collect();
     let mut out = Replicates {
         words: Vec::with_capacity(if words { replicates } else { 0 }),
         hits: vec![Vec::with_capacity(replicates); themes.len()],
     };
-    for block in blocks {
-        out.words.extend(block.words);
-        for (all, part) in out.hits.iter_mut().zip(block.hits) {
+    let row = DrawCounts::row_len(replicates);
+    let mut packed =
+        (record && blocks.iter().all(|(_, rec)| rec.is_some())).then(|| vec![0u8; n * row]);
+    for (block, (part, rec)) in blocks.into_iter().enumerate() {
+        out.words.extend(part.words);
+        for (all, part) in out.hits.iter_mut().zip(part.hits) {
             all.extend(part);
         }
+        // A block starts at an even replicate (REPLICATE_BLOCK is even), so
+        // its rows are whole bytes of the source's rows.
+        if let (Some(packed), Some(rec)) = (packed.as_mut(), rec) {
+            let offset = block * REPLICATE_BLOCK / 2;
+            let block_row = rec.len() / n.max(1);
+            for (k, bytes) in rec.chunks_exact(block_row.max(1)).enumerate() {
+                packed[k * row + offset..k * row + offset + block_row].copy_from_slice(bytes);
+            }
+        }
     }
-    out
+    let counts = packed.and_then(|packed| DrawCounts::from_packed(n, replicates, packed));
+    (out, counts)
 }
 
-/// Replicates drawn together by one task of [`resample`].
+/// Replicates drawn together by one task of [`resample`] (even: see there).
 const REPLICATE_BLOCK: usize = 128;
 
 /// `count` consecutive replicates, drawn from `rng` on: `hits` is the flat
-/// (unit, slot, hits) list of the `slots` summed themes.
+/// (unit, slot, hits) list of the `slots` summed themes. With `record`, also
+/// the block's draw counts, a row of `⌈count / 2⌉` bytes per unit as in
+/// [`DrawCounts`] (None if a count is over 15).
 fn resample_block(
     units: &Units,
     hits: &[(u32, u32, u64)],
@@ -176,23 +257,37 @@ fn resample_block(
     words: bool,
     count: usize,
     mut rng: SplitMix64,
-) -> Replicates {
+    record: bool,
+) -> (Replicates, Option<Vec<u8>>) {
     let n = units.words.len();
     let mut out = Replicates {
         words: Vec::with_capacity(if words { count } else { 0 }),
         hits: vec![Vec::with_capacity(count); slots],
     };
+    let row = DrawCounts::row_len(count);
+    let mut recorded = record.then(|| vec![0u8; n * row]);
     // A replicate first counts how often each unit is drawn, then adds each
     // drawn unit once, times its count: the same draws and the same integer
     // sums as adding unit by unit, but the random accesses go to a small
     // array of counts and the sums run once over the units in order.
     let mut drawn = vec![0u64; n];
     let mut sums = vec![0u64; slots];
-    for _ in 0..count {
+    for j in 0..count {
         drawn.iter_mut().for_each(|x| *x = 0);
         for _ in 0..n {
             if let Some(times) = drawn.get_mut(rng.below(n)) {
                 *times += 1;
+            }
+        }
+        if let Some(rec) = recorded.as_mut() {
+            let (byte, shift) = (j / 2, 4 * (j % 2));
+            let mut largest = 0;
+            for (cell, &times) in rec.iter_mut().skip(byte).step_by(row).zip(&drawn) {
+                largest = largest.max(times);
+                *cell |= (times.min(15) as u8) << shift;
+            }
+            if largest > 15 {
+                recorded = None;
             }
         }
         if words {
@@ -209,7 +304,7 @@ fn resample_block(
             out.hits[t].push(h);
         }
     }
-    out
+    (out, recorded)
 }
 
 /// Replicate sums of earlier runs, each keyed by everything it depends on.
@@ -246,9 +341,40 @@ impl BootstrapMemo {
     }
 }
 
+/// The draw counts kept by earlier runs, by the hash of the draws' inputs
+/// ([`MemoSums::draws`]); None for draws not kept.
+pub type StoredDraws<'a> = dyn Fn(u128) -> Option<DrawCounts> + Sync + 'a;
+
+/// At most this many draw counts (units x replicates, summed over the
+/// sources in order; 4 bits each, so 32 MiB) are kept for the next run: a
+/// source beyond it is drawn again when a theme changes.
+const KEPT_DRAW_COUNTS: usize = 64 << 20;
+
+/// The bootstrap of every source, and what the next run may reuse.
+pub struct Resampled {
+    /// Per source, in order.
+    pub replicates: Vec<Replicates>,
+    /// This run's sums.
+    pub memo: BootstrapMemo,
+    /// Draw counts made by this run, to keep (by the hash of their inputs).
+    pub new_draws: Vec<(u128, DrawCounts)>,
+    /// How the resampled sources' sums were come by.
+    pub sources: SumsFrom,
+}
+
+/// Of the resampled sources: how many took every sum from the memo, how many
+/// summed the themes whose hits moved from kept draws, and how many drew.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct SumsFrom {
+    pub memo: usize,
+    pub kept_draws: usize,
+    pub drawn: usize,
+}
+
 /// Draws the replicates of every source (in parallel; each source alone is
-/// sequential), taking from `memo` the sums whose inputs are unchanged.
-/// Returns them with the memo of this run.
+/// sequential), taking from `memo` the sums whose inputs are unchanged, and
+/// for a theme whose hits moved, from `stored` the draws (when given and it
+/// has them) instead of drawing again.
 pub fn replicates(
     sources: &[SourceReport],
     docs: &[DocTally],
@@ -256,13 +382,28 @@ pub fn replicates(
     replicates: usize,
     seed: u64,
     memo: &BootstrapMemo,
-) -> (Vec<Replicates>, BootstrapMemo) {
-    let (reps, sums): (Vec<Replicates>, Vec<Option<MemoSums>>) = sources
-        .par_iter()
-        .enumerate()
-        .map(|(s, source)| {
+    stored: Option<&StoredDraws>,
+) -> Resampled {
+    let units: Vec<Units> = (0..sources.len())
+        .into_par_iter()
+        .map(|s| {
             let mine: Vec<&DocTally> = docs.iter().filter(|d| d.source as usize == s).collect();
-            let u = blocks(units(&mine));
+            blocks(units(&mine))
+        })
+        .collect();
+    let sizes: Vec<usize> = units.iter().map(|u| u.words.len()).collect();
+    let room = if stored.is_some() {
+        KEPT_DRAW_COUNTS
+    } else {
+        0
+    };
+    let keep = kept_in_room(&sizes, replicates, room);
+    type Memoised = (MemoSums, Option<DrawCounts>, Sums);
+    let per_source: Vec<(Replicates, Option<Memoised>)> = sources
+        .par_iter()
+        .zip(&units)
+        .zip(&keep)
+        .map(|((source, u), &keep)| {
             if u.words.is_empty() || replicates == 0 {
                 let none = Replicates {
                     words: Vec::new(),
@@ -271,28 +412,72 @@ pub fn replicates(
                 return (none, None);
             }
             let seed = seed ^ fnv1a(&source.id);
-            let sums = memoised_sums(&u, themes, replicates, seed, memo);
+            let memoised =
+                memoised_sums(u, themes, replicates, seed, memo, stored.filter(|_| keep));
+            let sums = &memoised.0;
             let reps = Replicates {
                 words: sums.words.clone(),
                 hits: sums.themes.iter().map(|(_, h)| h.clone()).collect(),
             };
-            (reps, Some(sums))
+            (reps, Some(memoised))
         })
-        .unzip();
-    let memo = BootstrapMemo {
-        sources: sums.into_iter().flatten().collect(),
+        .collect();
+    let mut out = Resampled {
+        replicates: Vec::with_capacity(sources.len()),
+        memo: BootstrapMemo::default(),
+        new_draws: Vec::new(),
+        sources: SumsFrom::default(),
     };
-    (reps, memo)
+    for (reps, memoised) in per_source {
+        out.replicates.push(reps);
+        if let Some((sums, new_draws, from)) = memoised {
+            *match from {
+                Sums::Memo => &mut out.sources.memo,
+                Sums::KeptDraws => &mut out.sources.kept_draws,
+                Sums::Drawn => &mut out.sources.drawn,
+            } += 1;
+            out.new_draws
+                .extend(new_draws.map(|counts| (sums.draws, counts)));
+            out.memo.sources.push(sums);
+        }
+    }
+    out
 }
 
-/// One source's sums: from `memo` where the inputs match, the rest drawn.
+/// Which sources' draws are kept, by their numbers of units: in source
+/// order, each whose `units x replicates` counts still fit in `room`.
+fn kept_in_room(units: &[usize], replicates: usize, mut room: usize) -> Vec<bool> {
+    units
+        .iter()
+        .map(|&n| {
+            let need = n.saturating_mul(replicates);
+            let fits = need <= room;
+            if fits {
+                room -= need;
+            }
+            fits
+        })
+        .collect()
+}
+
+/// Where a source's sums came from (see [`SumsFrom`]).
+enum Sums {
+    Memo,
+    KeptDraws,
+    Drawn,
+}
+
+/// One source's sums: from `memo` where the inputs match; for the others,
+/// from the draws `stored` keeps, else drawn (and the draws returned when
+/// `stored` is given, for the next run).
 fn memoised_sums(
     u: &Units,
     themes: usize,
     replicates: usize,
     seed: u64,
     memo: &BootstrapMemo,
-) -> MemoSums {
+    stored: Option<&StoredDraws>,
+) -> (MemoSums, Option<DrawCounts>, Sums) {
     use xxhash_rust::xxh3::Xxh3;
     let mut hasher = Xxh3::new();
     hasher.update(b"bootstrap draws");
@@ -332,27 +517,55 @@ fn memoised_sums(
         })
         .collect();
     let missing: Vec<usize> = (0..themes).filter(|&t| found[t].is_none()).collect();
+    let mut words = known.map(|m| m.words.clone());
+    let mut new_draws = None;
+    let mut from = Sums::Memo;
     // Draws are needed for a theme whose hits moved, or for the words of
-    // draws never seen.
-    let words = known.map(|m| m.words.clone());
-    let words = if missing.is_empty() && words.is_some() {
-        words.unwrap_or_default()
-    } else {
-        let drawn = resample(u, &missing, words.is_none(), replicates, seed);
-        for (&t, sums) in missing.iter().zip(drawn.hits) {
-            found[t] = Some(sums);
+    // draws never seen; kept ones serve a theme whose hits moved.
+    if !missing.is_empty() || words.is_none() {
+        let kept = match (&words, stored) {
+            (Some(_), Some(stored)) => {
+                stored(draws).filter(|c| c.units == u.words.len() && c.replicates == replicates)
+            }
+            _ => None,
+        };
+        let summed: Option<Vec<Vec<u64>>> =
+            kept.and_then(|counts| missing.iter().map(|&t| counts.sums(&columns[t])).collect());
+        match summed {
+            Some(summed) => {
+                for (&t, sums) in missing.iter().zip(summed) {
+                    found[t] = Some(sums);
+                }
+                from = Sums::KeptDraws;
+            }
+            None => {
+                let (drawn, counts) = resample(
+                    u,
+                    &missing,
+                    words.is_none(),
+                    replicates,
+                    seed,
+                    stored.is_some(),
+                );
+                for (&t, sums) in missing.iter().zip(drawn.hits) {
+                    found[t] = Some(sums);
+                }
+                words.get_or_insert(drawn.words);
+                new_draws = counts;
+                from = Sums::Drawn;
+            }
         }
-        words.unwrap_or(drawn.words)
-    };
-    MemoSums {
+    }
+    let sums = MemoSums {
         draws,
-        words,
+        words: words.unwrap_or_default(),
         themes: keys
             .into_iter()
             .zip(found)
             .map(|(key, sums)| (key, sums.unwrap_or_default()))
             .collect(),
-    }
+    };
+    (sums, new_draws, from)
 }
 
 fn rate(hits: u64, words: u64) -> f64 {
@@ -477,7 +690,7 @@ mod tests {
         };
         // More replicates than one block, and a last block part-filled.
         let (themes, replicates, seed) = (3, 2 * REPLICATE_BLOCK + 44, 11);
-        let got = resample(&units, &[0, 1, 2], true, replicates, seed);
+        let got = resample(&units, &[0, 1, 2], true, replicates, seed, false).0;
         let mut rng = SplitMix64::new(seed);
         for r in 0..replicates {
             let (mut words, mut sums) = (0, vec![0u64; themes]);
@@ -511,8 +724,8 @@ mod tests {
                 })
                 .collect(),
         };
-        let all = resample(&units, &[0, 1, 2], true, 25, 3);
-        let some = resample(&units, &[2, 0], false, 25, 3);
+        let all = resample(&units, &[0, 1, 2], true, 25, 3, false).0;
+        let some = resample(&units, &[2, 0], false, 25, 3, false).0;
         assert!(some.words.is_empty());
         assert_eq!(some.hits, vec![all.hits[2].clone(), all.hits[0].clone()]);
     }
@@ -529,19 +742,19 @@ mod tests {
         };
         let sources = crate::report::charts::fixtures::report(1, 2, false).sources;
         let empty = BootstrapMemo::default();
-        let (first, memo) = replicates(&sources, &docs(0), 2, 50, 9, &empty);
+        let (first, memo) = both(replicates(&sources, &docs(0), 2, 50, 9, &empty, None));
         assert_eq!(memo.sources.len(), 1);
         assert!(memo.is_consistent());
         // The same input again: everything from the memo, nothing drawn.
-        let (again, memo_again) = replicates(&sources, &docs(0), 2, 50, 9, &memo);
+        let (again, memo_again) = both(replicates(&sources, &docs(0), 2, 50, 9, &memo, None));
         assert_eq!(
             (again[0].words.clone(), again[0].hits.clone()),
             (first[0].words.clone(), first[0].hits.clone())
         );
         assert_eq!(memo_again, memo);
         // The second theme's hits move: its sums change, the first's are kept.
-        let (edited, memo_edited) = replicates(&sources, &docs(1), 2, 50, 9, &memo);
-        let (fresh, _) = replicates(&sources, &docs(1), 2, 50, 9, &empty);
+        let (edited, memo_edited) = both(replicates(&sources, &docs(1), 2, 50, 9, &memo, None));
+        let (fresh, _) = both(replicates(&sources, &docs(1), 2, 50, 9, &empty, None));
         assert_eq!(edited[0].hits, fresh[0].hits);
         assert_eq!(edited[0].words, fresh[0].words);
         assert_eq!(memo_edited.sources[0].themes[0], memo.sources[0].themes[0]);
@@ -550,14 +763,144 @@ mod tests {
         // key, not the sums, decides (so a key must cover every input).
         let mut forged = memo.clone();
         forged.sources[0].themes[0].1[0] += 1;
-        let (taken, _) = replicates(&sources, &docs(0), 2, 50, 9, &forged);
+        let (taken, _) = both(replicates(&sources, &docs(0), 2, 50, 9, &forged, None));
         assert_eq!(taken[0].hits[0][0], first[0].hits[0][0] + 1);
         // Another seed or replicate count is another key: nothing is reused.
-        let (other_seed, m) = replicates(&sources, &docs(0), 2, 50, 10, &forged);
+        let (other_seed, m) = both(replicates(&sources, &docs(0), 2, 50, 10, &forged, None));
         assert_ne!(m.sources[0].draws, memo.sources[0].draws);
         assert_eq!(other_seed[0].hits[0].len(), 50);
-        let (_, m) = replicates(&sources, &docs(0), 2, 51, 9, &forged);
+        let (_, m) = both(replicates(&sources, &docs(0), 2, 51, 9, &forged, None));
         assert_ne!(m.sources[0].draws, memo.sources[0].draws);
+    }
+
+    fn both(r: Resampled) -> (Vec<Replicates>, BootstrapMemo) {
+        (r.replicates, r.memo)
+    }
+
+    impl DrawCounts {
+        fn count(&self, unit: usize, replicate: usize) -> u8 {
+            let byte = self.packed[unit * Self::row_len(self.replicates) + replicate / 2];
+            (byte >> (4 * (replicate % 2))) & 15
+        }
+    }
+
+    /// The recorded counts are how often each unit was drawn, replicate by
+    /// replicate, in the one stream: counted here draw by draw, over
+    /// several blocks and an odd number of replicates.
+    #[test]
+    fn recorded_draws_count_each_unit_in_each_replicate() {
+        let units = Units {
+            words: vec![7; 23],
+            hits: vec![Vec::new(); 23],
+        };
+        let (replicates, seed) = (2 * REPLICATE_BLOCK + 45, 5);
+        let (_, counts) = resample(&units, &[], true, replicates, seed, true);
+        let counts = counts.expect("no unit is drawn 16 times here");
+        assert_eq!((counts.units(), counts.replicates()), (23, replicates));
+        let mut rng = SplitMix64::new(seed);
+        for r in 0..replicates {
+            let mut times = [0u8; 23];
+            for _ in 0..23 {
+                times[rng.below(23)] += 1;
+            }
+            for (k, &t) in times.iter().enumerate() {
+                assert_eq!(counts.count(k, r), t, "unit {k}, replicate {r}");
+            }
+        }
+        assert!(resample(&units, &[], true, replicates, seed, false)
+            .1
+            .is_none());
+    }
+
+    /// With the draws kept, a re-run after an edit sums the edited theme
+    /// from them: the same sums as drawing again, and taken from the kept
+    /// counts (a forged count shows in the sums). Draws that do not fit
+    /// the units are not used.
+    #[test]
+    fn kept_draws_give_the_sums_of_drawing_again() {
+        let docs = |shift: u64| -> Vec<DocTally> {
+            (0..12)
+                .map(|i| doc(100 + i, vec![0, i % 3, (i + shift) % 4]))
+                .collect()
+        };
+        let sources = crate::report::charts::fixtures::report(1, 2, false).sources;
+        let empty = BootstrapMemo::default();
+        let none = |_: u128| None;
+        let first = replicates(&sources, &docs(0), 2, 51, 9, &empty, Some(&none));
+        assert_eq!(first.new_draws.len(), 1);
+        let (draws, counts) = first.new_draws[0].clone();
+        assert_eq!(draws, first.memo.sources[0].draws);
+        // Without a store nothing is recorded.
+        assert!(replicates(&sources, &docs(0), 2, 51, 9, &empty, None)
+            .new_draws
+            .is_empty());
+        let kept = |d: u128| (d == draws).then(|| counts.clone());
+        let edited = replicates(&sources, &docs(1), 2, 51, 9, &first.memo, Some(&kept));
+        let fresh = replicates(&sources, &docs(1), 2, 51, 9, &empty, None);
+        assert_eq!(edited.replicates[0].hits, fresh.replicates[0].hits);
+        assert_eq!(edited.replicates[0].words, fresh.replicates[0].words);
+        assert!(
+            edited.new_draws.is_empty(),
+            "kept draws are not recorded again"
+        );
+        let from = |memo, kept_draws, drawn| SumsFrom {
+            memo,
+            kept_draws,
+            drawn,
+        };
+        assert_eq!(first.sources, from(0, 0, 1));
+        assert_eq!(edited.sources, from(0, 1, 0));
+        let again = replicates(&sources, &docs(1), 2, 51, 9, &edited.memo, Some(&kept));
+        assert_eq!(again.sources, from(1, 0, 0));
+        // Unit 0 drawn once more in replicate 0: theme 1's first sum gains
+        // unit 0's hits of theme 1 (shift 1: (0 + 1) % 4 = 1).
+        let mut forged = counts.clone();
+        forged.packed[0] = forged.packed[0].wrapping_add(1);
+        let forged_store = |_: u128| Some(forged.clone());
+        let taken = replicates(
+            &sources,
+            &docs(1),
+            2,
+            51,
+            9,
+            &first.memo,
+            Some(&forged_store),
+        );
+        assert_eq!(
+            taken.replicates[0].hits[1][0],
+            fresh.replicates[0].hits[1][0] + 1
+        );
+        assert_eq!(
+            taken.replicates[0].hits[1][1..],
+            fresh.replicates[0].hits[1][1..]
+        );
+        // Counts of another shape are ignored: drawn again, and recorded.
+        let short = DrawCounts::from_packed(11, 51, vec![0; 11 * 26]).unwrap();
+        let wrong = |_: u128| Some(short.clone());
+        let redrawn = replicates(&sources, &docs(1), 2, 51, 9, &first.memo, Some(&wrong));
+        assert_eq!(redrawn.replicates[0].hits, fresh.replicates[0].hits);
+        assert_eq!(redrawn.new_draws.len(), 1);
+        assert_eq!(redrawn.sources, from(0, 0, 1));
+    }
+
+    #[test]
+    fn draw_counts_check_their_shape() {
+        assert!(DrawCounts::from_packed(3, 5, vec![0; 9]).is_some());
+        assert!(DrawCounts::from_packed(3, 5, vec![0; 8]).is_none());
+        assert!(DrawCounts::from_packed(3, 4, vec![0; 9]).is_none());
+        let counts = DrawCounts::from_packed(2, 3, vec![0x21, 0x03, 0x54, 0x06]).unwrap();
+        // Unit 0 drawn (1, 2, 3) times, unit 1 (4, 5, 6).
+        assert_eq!(counts.sums(&[(0, 10), (1, 1)]), Some(vec![14, 25, 36]));
+        assert_eq!(counts.sums(&[(2, 1)]), None);
+    }
+
+    #[test]
+    fn draws_are_kept_in_source_order_while_they_fit() {
+        assert_eq!(
+            kept_in_room(&[4, 10, 3, 2], 2, 15),
+            vec![true, false, true, false]
+        );
+        assert_eq!(kept_in_room(&[4], 2, 0), vec![false]);
     }
 
     #[test]
@@ -565,7 +908,7 @@ mod tests {
         // Every document: 100 words, 2 hits of theme 0 -> 20 per 1,000 in every replicate.
         let docs: Vec<DocTally> = (0..8).map(|_| doc(100, vec![0, 2])).collect();
         let refs: Vec<&DocTally> = docs.iter().collect();
-        let r = resample(&units(&refs), &[0], true, 200, 7);
+        let r = resample(&units(&refs), &[0], true, 200, 7, false).0;
         assert_eq!(rate_interval(&r, 0), Some((20.0, 20.0)));
     }
 
@@ -573,8 +916,8 @@ mod tests {
     fn same_seed_same_interval_and_it_covers_the_estimate() {
         let docs: Vec<DocTally> = (0..40).map(|i| doc(100 + i, vec![0, i % 5])).collect();
         let refs: Vec<&DocTally> = docs.iter().collect();
-        let a = rate_interval(&resample(&units(&refs), &[0], true, 500, 42), 0).unwrap();
-        let b = rate_interval(&resample(&units(&refs), &[0], true, 500, 42), 0).unwrap();
+        let a = rate_interval(&resample(&units(&refs), &[0], true, 500, 42, false).0, 0).unwrap();
+        let b = rate_interval(&resample(&units(&refs), &[0], true, 500, 42, false).0, 0).unwrap();
         assert_eq!(a, b);
         let hits: u64 = (0..40).map(|i| i % 5).sum();
         let words: u64 = (0..40).map(|i| 100 + i).sum();
