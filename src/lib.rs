@@ -24,12 +24,27 @@ pub mod stem;
 pub mod tokenize;
 pub mod watch;
 
-/// Frees `value` on a thread of its own. A tally of a large corpus, or the
+/// Set by a process that exits when its one run ends (see [`exit_frees_memory`]).
+static EXIT_FREES_MEMORY: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+/// Tells [`drop_elsewhere`] that the process exits after this run, so large
+/// values need not be freed at all: the system takes the memory back at
+/// once. Not for `--watch` or a library user, whose process goes on.
+pub fn exit_frees_memory() {
+    EXIT_FREES_MEMORY.store(true, std::sync::atomic::Ordering::Relaxed);
+}
+
+/// Frees `value` on a thread of its own, or not at all once
+/// [`exit_frees_memory`] was called. A tally of a large corpus, or the
 /// JSON tree of its report, is millions of small allocations, and freeing
 /// them took a tenth of a re-run's time; nothing waits for it (a process
 /// that ends first just exits, and `--watch` frees it while it waits for
-/// changes).
+/// changes). Even on its own thread it takes a core from the rest of a run.
 pub(crate) fn drop_elsewhere<T: Send + 'static>(value: T) {
+    if EXIT_FREES_MEMORY.load(std::sync::atomic::Ordering::Relaxed) {
+        std::mem::forget(value);
+        return;
+    }
     let _ = std::thread::Builder::new()
         .name("drop".into())
         .spawn(move || drop(value));
