@@ -214,6 +214,9 @@ struct Phrase {
 pub struct Matcher<'a> {
     stemmer: &'a Stemmer,
     phrases: Vec<Phrase>,
+    /// Per phrase word, the phrase it is the first word of (each phrase
+    /// word belongs to one phrase), so a word tries only the phrases it can start.
+    phrase_starting: Vec<Option<u32>>,
     /// (list, term) of every one-word term, by pattern.
     single: PatternIndex<(u16, u16)>,
     /// Index into the phrase-word table, by pattern.
@@ -329,6 +332,7 @@ impl Lexicon {
     pub fn matcher<'a>(&'a self, stemmer: &'a Stemmer) -> Matcher<'a> {
         let mut phrases = Vec::new();
         let mut phrase_words = Vec::new();
+        let mut phrase_starting = Vec::new();
         for list in 0..self.list_count() {
             for (t, term) in self.list(list).terms.iter().enumerate() {
                 if term.words.len() > 1 {
@@ -345,6 +349,9 @@ impl Lexicon {
                         term: t as u16,
                         words,
                     });
+                    phrase_starting.resize(phrase_words.len(), None);
+                    let first = phrase_words.len() - term.words.len();
+                    phrase_starting[first] = Some((phrases.len() - 1) as u32);
                 }
             }
         }
@@ -358,6 +365,7 @@ impl Lexicon {
         Matcher {
             stemmer,
             phrases,
+            phrase_starting,
             single: PatternIndex::new(single),
             phrase_words: PatternIndex::new(
                 phrase_words
@@ -429,10 +437,12 @@ impl Matcher<'_> {
                     },
                 ));
             }
-            if w.phrase_words.is_empty() {
-                continue;
-            }
-            for p in &self.phrases {
+            // In phrase order: phrase words are numbered phrase by phrase.
+            for &pw in &w.phrase_words {
+                let Some(&Some(p)) = self.phrase_starting.get(pw as usize) else {
+                    continue;
+                };
+                let p = &self.phrases[p as usize];
                 // The phrase's words at consecutive positions (a word that
                 // is not listed matches no phrase word).
                 let fits = k + p.words.len() <= words.len()
@@ -552,6 +562,26 @@ mod tests {
         let lex = lexicon(&[("west", &["US", "EU*"])], &s);
         let got = run(&lex, &s, "us US Us EU's EUropean eu");
         assert_eq!(got[1], vec![(1, 1, 0), (3, 1, 1), (4, 1, 1)]);
+    }
+
+    #[test]
+    fn phrases_sharing_a_first_word_each_match_where_they_stand() {
+        let s = Stemmer::english(&[]);
+        let lex = lexicon(
+            &[
+                ("west", &["United States", "United Kingdom"]),
+                ("un", &["United Nations", "nations"]),
+            ],
+            &s,
+        );
+        // Positions: the 0 United 1 Nations 2 and 3 United 4 States 5 United 6 Kingdom 7.
+        let got = run(
+            &lex,
+            &s,
+            "the United Nations and United States United Kingdom",
+        );
+        assert_eq!(got[1], vec![(4, 2, 0), (6, 2, 1)]);
+        assert_eq!(got[2], vec![(1, 2, 0)]);
     }
 
     #[test]
