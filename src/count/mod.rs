@@ -562,6 +562,8 @@ pub struct Tally {
     corpus_pairs: std::sync::OnceLock<PairSummary>,
     /// Pair keys counted but not yet in a table; they belong to source `pending_source`.
     pending: Vec<u64>,
+    /// The second buffer of the pending keys' sort (kept, like `pending`).
+    pending_scratch: Vec<u64>,
     pending_source: usize,
     /// Some source's pairs were left out (see [`Tally::lacks_pairs`]).
     lacks_pairs: bool,
@@ -771,7 +773,9 @@ impl Tally {
     pub fn flush_pairs(&mut self) {
         if !self.pending.is_empty() {
             let s = self.pending_source;
-            self.sources[s].pairs.add_keys(&mut self.pending);
+            self.sources[s]
+                .pairs
+                .add_keys_reusing(&mut self.pending, &mut self.pending_scratch);
         }
     }
 
@@ -897,6 +901,7 @@ impl Tally {
         let vocab = &*self.vocab;
         let matched = &mut self.matched;
         let pending = &mut self.pending;
+        let pending_scratch = &mut self.pending_scratch;
         let lost_text = &mut self.lost_text;
         let src = &mut self.sources[source];
         src.ensure_lists(list_count);
@@ -950,10 +955,17 @@ impl Tally {
             }
             if count_text {
                 src.tokens += scratch.content.len() as u64;
-                count_pairs(&scratch.content, config.window, pending);
-                if pending.len() >= PENDING_PAIRS {
-                    src.pairs.add_keys(pending);
+                // Flushed before the sentence's keys would outgrow the
+                // buffer: a buffer that grows doubles its capacity (4 MiB
+                // more for each tally alive).
+                let most = scratch.content.len() * config.window;
+                if pending.len() + most > PENDING_PAIRS && !pending.is_empty() {
+                    src.pairs.add_keys_reusing(pending, pending_scratch);
                 }
+                if pending.capacity() == 0 {
+                    pending.reserve_exact(PENDING_PAIRS.max(most));
+                }
+                count_pairs(&scratch.content, config.window, pending);
             }
             for m in anchors {
                 count_anchor_pairs(
@@ -1623,16 +1635,7 @@ impl SourceTally {
                 add_at(&mut self.forms, form_map[id], n);
             }
         }
-        let remapped: Vec<(u64, u64)> = other
-            .pairs
-            .rows()
-            .iter()
-            .map(|&(k, n)| {
-                let (x, y) = pair_ids(k);
-                (pair_key(stem_map[x as usize], stem_map[y as usize]), n)
-            })
-            .collect();
-        self.pairs.add_table(PairTable::from_rows(remapped));
+        self.pairs.add_table(other.pairs.remapped(stem_map));
         for (k, n) in other.anchor_pairs {
             *self.anchor_pairs.entry(stem_map[k as usize]).or_insert(0) += n;
         }

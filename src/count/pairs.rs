@@ -39,21 +39,52 @@ impl PairTable {
         &self.rows
     }
 
+    /// The table with every stem id replaced by `map[id]` (an injective
+    /// map, so keys stay distinct), re-sorted. The rows are re-keyed where
+    /// they are: a merge of two workers' tallies is the peak of a run's
+    /// memory, and a copy of the largest source's table is most of it.
+    pub fn remapped(mut self, map: &[u32]) -> PairTable {
+        let mut sorted = true;
+        let mut previous = None;
+        for row in self.rows.iter_mut() {
+            let (x, y) = pair_ids(row.0);
+            row.0 = pair_key(map[x as usize], map[y as usize]);
+            sorted &= previous < Some(row.0);
+            previous = Some(row.0);
+        }
+        if !sorted {
+            sort_rows(&mut self.rows);
+        }
+        debug_assert!(self.rows.windows(2).all(|w| w[0].0 < w[1].0));
+        self
+    }
+
     /// Adds one co-occurrence per key in `keys` (any order; the buffer is left empty).
+    #[cfg(test)]
     pub fn add_keys(&mut self, keys: &mut Vec<u64>) {
+        self.add_keys_reusing(keys, &mut Vec::new());
+    }
+
+    /// Adds one co-occurrence per key in `keys` (any order; the buffer is
+    /// left empty), with `scratch` as the sort's second buffer. A tally keeps
+    /// both buffers from flush to flush: fresh ones would fault in new pages
+    /// at every flush, and leave the allocator's free lists scattered with
+    /// blocks of their size. The two may trade allocations.
+    pub fn add_keys_reusing(&mut self, keys: &mut Vec<u64>, scratch: &mut Vec<u64>) {
         if keys.is_empty() {
             return;
         }
-        sort_keys(keys);
-        let mut run: Vec<(u64, u64)> = Vec::with_capacity(keys.len() / 2 + 1);
-        for &k in keys.iter() {
-            match run.last_mut() {
-                Some((last, n)) if *last == k => *n += 1,
-                _ => run.push((k, 1)),
-            }
+        sort_keys(keys, scratch);
+        // Runs of equal keys (the merge reads them from the back).
+        let runs = keys.chunk_by(|a, b| a == b);
+        if self.rows.is_empty() {
+            self.rows = runs.map(|run| (run[0], run.len() as u64)).collect();
+        } else {
+            let distinct = 1 + keys.windows(2).filter(|w| w[0] != w[1]).count();
+            let rows_from_back = runs.rev().map(|run| (run[0], run.len() as u64));
+            merge_into(&mut self.rows, distinct, rows_from_back);
         }
         keys.clear();
-        self.add_sorted(run);
     }
 
     /// The sum of several tables, merged pairwise (a balanced tree of merges,
@@ -82,7 +113,50 @@ impl PairTable {
             self.rows = rows;
             return;
         }
-        self.rows = merge_rows(&self.rows, &rows);
+        merge_into(&mut self.rows, rows.len(), rows.iter().rev().copied());
+    }
+}
+
+/// Merges `m` rows (given from the largest key down, distinct keys) into
+/// `a` (sorted by key, distinct keys; equal keys add up) in `a`'s own
+/// buffer: from the back, into room made at its end, then the rows moved to
+/// the front past the gap the equal keys left. A merge into a fresh buffer
+/// held both tables at once and faulted in a table's worth of new pages at
+/// every flush of the pair buffer.
+fn merge_into(a: &mut Vec<(u64, u64)>, m: usize, mut from_back: impl Iterator<Item = (u64, u64)>) {
+    let n = a.len();
+    if m == 0 {
+        return;
+    }
+    // Exactly: a table that doubled its capacity would hold up to twice its
+    // rows (a large buffer grows in place, without a copy).
+    a.reserve_exact(m);
+    a.resize(n + m, (0, 0));
+    // Invariant: the write position `w` is past the unread rows of `a`
+    // (`..i`) by the rows still to come plus the equal keys met so far, so no
+    // unread row is overwritten.
+    let (mut i, mut w) = (n, n + m);
+    let mut next = from_back.next();
+    while let Some((kb, nb)) = next {
+        w -= 1;
+        if i > 0 && a[i - 1].0 > kb {
+            a[w] = a[i - 1];
+            i -= 1;
+            continue;
+        }
+        if i > 0 && a[i - 1].0 == kb {
+            a[w] = (kb, a[i - 1].1 + nb);
+            i -= 1;
+        } else {
+            a[w] = (kb, nb);
+        }
+        next = from_back.next();
+    }
+    // a[..i] are the smallest rows; the merged ones are a[w..].
+    let gap = w - i;
+    if gap > 0 {
+        a.copy_within(w.., i);
+        a.truncate(n + m - gap);
     }
 }
 
@@ -110,16 +184,16 @@ fn merge_rows(a: &[(u64, u64)], b: &[(u64, u64)]) -> Vec<(u64, u64)> {
     out
 }
 
-/// Rows with equal keys next to each other become one row.
-fn combine_sorted(rows: Vec<(u64, u64)>) -> Vec<(u64, u64)> {
-    let mut out: Vec<(u64, u64)> = Vec::with_capacity(rows.len());
-    for (k, n) in rows {
-        match out.last_mut() {
-            Some((last, m)) if *last == k => *m += n,
-            _ => out.push((k, n)),
+/// Rows with equal keys next to each other become one row (in place).
+fn combine_sorted(mut rows: Vec<(u64, u64)>) -> Vec<(u64, u64)> {
+    rows.dedup_by(|row, kept| {
+        let same = row.0 == kept.0;
+        if same {
+            kept.1 += row.1;
         }
-    }
-    out
+        same
+    });
+    rows
 }
 
 /// Below this many items, a comparison sort beats the radix passes.
@@ -163,8 +237,8 @@ fn max_id(keys: impl Iterator<Item = u64>) -> u32 {
     .unwrap_or(0)
 }
 
-/// Sorts pair keys ascending.
-fn sort_keys(keys: &mut Vec<u64>) {
+/// Sorts pair keys ascending (`scratch`: the radix sort's second buffer).
+fn sort_keys(keys: &mut Vec<u64>, scratch: &mut Vec<u64>) {
     if keys.len() < RADIX_FROM {
         keys.sort_unstable();
         return;
@@ -173,7 +247,7 @@ fn sort_keys(keys: &mut Vec<u64>) {
     for k in keys.iter_mut() {
         *k = packing.pack(*k);
     }
-    radix_sort(keys, packing.total_bits(), |&k| k);
+    radix_sort(keys, scratch, packing.total_bits(), |&k| k);
     for k in keys.iter_mut() {
         *k = packing.unpack(*k);
     }
@@ -189,7 +263,7 @@ fn sort_rows(rows: &mut Vec<(u64, u64)>) {
     for r in rows.iter_mut() {
         r.0 = packing.pack(r.0);
     }
-    radix_sort(rows, packing.total_bits(), |r| r.0);
+    radix_sort(rows, &mut Vec::new(), packing.total_bits(), |r| r.0);
     for r in rows.iter_mut() {
         r.0 = packing.unpack(r.0);
     }
@@ -197,10 +271,18 @@ fn sort_rows(rows: &mut Vec<(u64, u64)>) {
 
 /// Least-significant-digit radix sort on the low `bits` bits of `key(item)`.
 /// A pass whose digit is the same for every item is skipped.
-fn radix_sort<T: Copy + Default>(items: &mut Vec<T>, bits: u32, key: impl Fn(&T) -> u64) {
+fn radix_sort<T: Copy + Default>(
+    items: &mut Vec<T>,
+    scratch: &mut Vec<T>,
+    bits: u32,
+    key: impl Fn(&T) -> u64,
+) {
     let buckets = 1usize << DIGIT_BITS;
     let mask = (buckets - 1) as u64;
-    let mut scratch: Vec<T> = vec![T::default(); items.len()];
+    scratch.clear();
+    // As large as `items` can be: the two buffers trade places.
+    scratch.reserve_exact(items.capacity());
+    scratch.resize(items.len(), T::default());
     let mut counts = vec![0usize; buckets];
     let mut shift = 0;
     while shift < bits {
@@ -223,7 +305,7 @@ fn radix_sort<T: Copy + Default>(items: &mut Vec<T>, bits: u32, key: impl Fn(&T)
             scratch[counts[d]] = *item;
             counts[d] += 1;
         }
-        std::mem::swap(items, &mut scratch);
+        std::mem::swap(items, scratch);
         shift += DIGIT_BITS;
     }
 }
@@ -263,6 +345,50 @@ mod tests {
         assert_eq!(pair_ids(pair_key(9, 4)), (4, 9));
     }
 
+    #[test]
+    fn a_remapped_table_counts_the_same_pairs_under_the_new_ids() {
+        // Ids 0..4 become 3, 0, 2, 1 (order not kept).
+        let map = [3, 0, 2, 1];
+        let mut t = PairTable::default();
+        let mut keys = vec![
+            pair_key(0, 1),
+            pair_key(0, 1),
+            pair_key(2, 3),
+            pair_key(1, 2),
+        ];
+        t.add_keys(&mut keys);
+        let got = t.remapped(&map);
+        // (0,1) -> (3,0); (2,3) -> (2,1); (1,2) -> (0,2).
+        assert_eq!(
+            got.rows(),
+            &[
+                (pair_key(0, 2), 1),
+                (pair_key(0, 3), 2),
+                (pair_key(1, 2), 1)
+            ]
+        );
+        // A map that keeps the order keeps the rows as they are, re-keyed.
+        let mut t = PairTable::default();
+        t.add_keys(&mut vec![pair_key(0, 1), pair_key(1, 2)]);
+        let got = t.remapped(&[5, 7, 9]);
+        assert_eq!(got.rows(), &[(pair_key(5, 7), 1), (pair_key(7, 9), 1)]);
+    }
+
+    #[test]
+    fn merging_in_place_adds_equal_keys_and_closes_the_gap_they_leave() {
+        let mut a = vec![(1, 1), (3, 1), (5, 1), (9, 1)];
+        let b = [(0, 2), (3, 2), (9, 2), (10, 2)];
+        merge_into(&mut a, b.len(), b.iter().rev().copied());
+        assert_eq!(a, vec![(0, 2), (1, 1), (3, 3), (5, 1), (9, 3), (10, 2)]);
+        let mut a = vec![(4, 1), (6, 1)];
+        let b = [(1, 1), (2, 1)];
+        merge_into(&mut a, b.len(), b.iter().rev().copied());
+        assert_eq!(a, vec![(1, 1), (2, 1), (4, 1), (6, 1)]);
+        let mut a = vec![(1, 1), (2, 1)];
+        merge_into(&mut a, b.len(), b.iter().rev().copied());
+        assert_eq!(a, vec![(1, 2), (2, 2)]);
+    }
+
     proptest! {
         #[test]
         fn buffered_radix_counting_equals_a_naive_count(
@@ -285,6 +411,21 @@ mod tests {
                 } else {
                     other.add_keys(&mut keys);
                 }
+            }
+            // Ids reversed (small ids only: the map has an entry per id): the
+            // re-keyed table counts the reversed pairs.
+            if !big_ids {
+                let top = 5000;
+                let reversed: Vec<u32> = (0..top).rev().collect();
+                let keys_of_t: Vec<u64> = batches
+                    .iter()
+                    .step_by(2)
+                    .flatten()
+                    .map(|&(a, b)| pair_key(top - 1 - a, top - 1 - b))
+                    .collect();
+                let remapped = t.clone().remapped(&reversed);
+                let expected_remapped = naive(&keys_of_t);
+                prop_assert_eq!(remapped.rows(), expected_remapped.as_slice());
             }
             let summed = PairTable::sum(&[&t, &other, &PairTable::default()]);
             t.add_table(other);
