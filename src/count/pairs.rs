@@ -87,16 +87,39 @@ impl PairTable {
         keys.clear();
     }
 
-    /// The sum of several tables, merged pairwise (a balanced tree of merges,
-    /// so each row is copied about log2(tables) times, not once per table).
+    /// The sum of several tables, in one k-way merge: each row is read once
+    /// and the sum written once, into a buffer of its own (a balanced tree of
+    /// pairwise merges wrote every row about log2(tables) times and held the
+    /// intermediate tables, at the peak of a run's memory).
     pub fn sum(tables: &[&PairTable]) -> PairTable {
+        use std::cmp::Reverse;
+        use std::collections::BinaryHeap;
         let rows = match tables {
             [] => Vec::new(),
             [only] => only.rows.clone(),
             [a, b] => merge_rows(&a.rows, &b.rows),
             _ => {
-                let (left, right) = tables.split_at(tables.len() / 2);
-                merge_rows(&PairTable::sum(left).rows, &PairTable::sum(right).rows)
+                let most = tables.iter().map(|t| t.rows.len()).sum();
+                let mut out: Vec<(u64, u64)> = Vec::with_capacity(most);
+                // (next key, table) of every table not yet read to its end.
+                let mut next: Vec<usize> = vec![0; tables.len()];
+                let mut heap: BinaryHeap<Reverse<(u64, usize)>> = tables
+                    .iter()
+                    .enumerate()
+                    .filter_map(|(t, table)| Some(Reverse((table.rows.first()?.0, t))))
+                    .collect();
+                while let Some(Reverse((key, t))) = heap.pop() {
+                    let n = tables[t].rows[next[t]].1;
+                    match out.last_mut() {
+                        Some((last, m)) if *last == key => *m += n,
+                        _ => out.push((key, n)),
+                    }
+                    next[t] += 1;
+                    if let Some(&(k, _)) = tables[t].rows.get(next[t]) {
+                        heap.push(Reverse((k, t)));
+                    }
+                }
+                out
             }
         };
         PairTable { rows }
