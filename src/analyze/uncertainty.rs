@@ -730,16 +730,19 @@ mod tests {
         assert_eq!(some.hits, vec![all.hits[2].clone(), all.hits[0].clone()]);
     }
 
+    /// Twelve documents of one source; only the last list's hits move with `shift`.
+    fn twelve_documents(shift: u64) -> Vec<DocTally> {
+        (0..12)
+            .map(|i| doc(100 + i, vec![0, i % 3, (i + shift) % 4]))
+            .collect()
+    }
+
     /// A re-run takes from the memo exactly the sums whose inputs did not
     /// change: with one theme's hits moved, the others' sums are reused, and
     /// the result equals resampling everything.
     #[test]
     fn the_memo_reuses_unchanged_themes_and_equals_a_fresh_resample() {
-        let docs = |shift: u64| -> Vec<DocTally> {
-            (0..12)
-                .map(|i| doc(100 + i, vec![0, i % 3, (i + shift) % 4]))
-                .collect()
-        };
+        let docs = twelve_documents;
         let sources = crate::report::charts::fixtures::report(1, 2, false).sources;
         let empty = BootstrapMemo::default();
         let (first, memo) = both(replicates(&sources, &docs(0), 2, 50, 9, &empty, None));
@@ -818,11 +821,7 @@ mod tests {
     /// the units are not used.
     #[test]
     fn kept_draws_give_the_sums_of_drawing_again() {
-        let docs = |shift: u64| -> Vec<DocTally> {
-            (0..12)
-                .map(|i| doc(100 + i, vec![0, i % 3, (i + shift) % 4]))
-                .collect()
-        };
+        let docs = twelve_documents;
         let sources = crate::report::charts::fixtures::report(1, 2, false).sources;
         let empty = BootstrapMemo::default();
         let none = |_: u128| None;
