@@ -1122,9 +1122,13 @@ impl Tally {
             .iter()
             .map(|s| self.matched.intern(s))
             .collect();
-        for (mine, theirs) in self.sources.iter_mut().zip(other.sources) {
-            mine.merge(theirs, &stem_map, &form_map, &matched_map);
-        }
+        // Sources merge independently: side by side, so the last merge of a
+        // run (one thread's work while the other waits) is shared.
+        use rayon::prelude::*;
+        self.sources
+            .par_iter_mut()
+            .zip(other.sources.into_par_iter())
+            .for_each(|(mine, theirs)| mine.merge(theirs, &stem_map, &form_map, &matched_map));
         self.documents.extend(other.documents);
         self
     }
