@@ -27,7 +27,7 @@ use crate::lexicon::{Match, Matcher, WordMatches, ANCHOR_LIST};
 use crate::prepare::{prepare, Prepared};
 use crate::stem::form_of;
 use crate::tokenize::{TokenView, Word};
-use pairs::{pair_ids, pair_key, PairTable};
+use pairs::{pair_ids, pair_key, PairTable, PendingPairs};
 
 /// Everything a document needs that is built once per run and shared.
 pub struct Analyzer<'a> {
@@ -561,18 +561,13 @@ pub struct Tally {
     /// analyses (several of them read it) and dropped when counts change.
     corpus_pairs: std::sync::OnceLock<PairSummary>,
     /// Pair keys counted but not yet in a table; they belong to source `pending_source`.
-    pending: Vec<u64>,
-    /// The second buffer of the pending keys' sort (kept, like `pending`).
-    pending_scratch: Vec<u64>,
+    pending: PendingPairs,
     pending_source: usize,
     /// Some source's pairs were left out (see [`Tally::lacks_pairs`]).
     lacks_pairs: bool,
     /// Some document's text could not be had (see [`Tally::lost_text`]).
     lost_text: bool,
 }
-
-/// Buffered pair increments are sorted into their table at this many (4 MiB).
-const PENDING_PAIRS: usize = 1 << 19;
 
 /// A pair table with its marginals and total.
 #[derive(Debug, Default, Clone)]
@@ -773,9 +768,7 @@ impl Tally {
     pub fn flush_pairs(&mut self) {
         if !self.pending.is_empty() {
             let s = self.pending_source;
-            self.sources[s]
-                .pairs
-                .add_keys_reusing(&mut self.pending, &mut self.pending_scratch);
+            self.pending.flush_into(&mut self.sources[s].pairs);
         }
     }
 
@@ -901,7 +894,6 @@ impl Tally {
         let vocab = &*self.vocab;
         let matched = &mut self.matched;
         let pending = &mut self.pending;
-        let pending_scratch = &mut self.pending_scratch;
         let lost_text = &mut self.lost_text;
         let src = &mut self.sources[source];
         src.ensure_lists(list_count);
@@ -955,17 +947,9 @@ impl Tally {
             }
             if count_text {
                 src.tokens += scratch.content.len() as u64;
-                // Flushed before the sentence's keys would outgrow the
-                // buffer: a buffer that grows doubles its capacity (4 MiB
-                // more for each tally alive).
                 let most = scratch.content.len() * config.window;
-                if pending.len() + most > PENDING_PAIRS && !pending.is_empty() {
-                    src.pairs.add_keys_reusing(pending, pending_scratch);
-                }
-                if pending.capacity() == 0 {
-                    pending.reserve_exact(PENDING_PAIRS.max(most));
-                }
-                count_pairs(&scratch.content, config.window, pending);
+                let keys = pending.room_for(most, &mut src.pairs);
+                count_pairs(&scratch.content, config.window, keys);
             }
             for m in anchors {
                 count_anchor_pairs(

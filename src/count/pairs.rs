@@ -19,6 +19,43 @@ pub fn pair_ids(key: u64) -> (u32, u32) {
     ((key >> 32) as u32, key as u32)
 }
 
+/// Pair increments are sorted into their table at this many (4 MiB).
+const PENDING_PAIRS: usize = 1 << 19;
+
+/// Pair keys counted but not yet in a table, with the second buffer of
+/// their sort. Both are kept from flush to flush: fresh ones would fault in
+/// new pages at every flush, and leave the allocator's free lists scattered
+/// with blocks of their size.
+#[derive(Debug, Default, Clone)]
+pub struct PendingPairs {
+    keys: Vec<u64>,
+    scratch: Vec<u64>,
+}
+
+impl PendingPairs {
+    pub fn is_empty(&self) -> bool {
+        self.keys.is_empty()
+    }
+
+    /// The buffer, with room for `more` keys: flushed into `table` first
+    /// when they would not fit (a buffer that grew would double its
+    /// capacity, 4 MiB more for each tally alive).
+    pub fn room_for(&mut self, more: usize, table: &mut PairTable) -> &mut Vec<u64> {
+        if self.keys.len() + more > PENDING_PAIRS && !self.keys.is_empty() {
+            self.flush_into(table);
+        }
+        if self.keys.capacity() == 0 {
+            self.keys.reserve_exact(PENDING_PAIRS.max(more));
+        }
+        &mut self.keys
+    }
+
+    /// Adds the buffered keys to `table`, leaving the buffer empty.
+    pub fn flush_into(&mut self, table: &mut PairTable) {
+        table.add_keys_reusing(&mut self.keys, &mut self.scratch);
+    }
+}
+
 /// Pair counts: rows sorted by key, one row per pair, every count > 0.
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
 pub struct PairTable {
@@ -66,11 +103,9 @@ impl PairTable {
     }
 
     /// Adds one co-occurrence per key in `keys` (any order; the buffer is
-    /// left empty), with `scratch` as the sort's second buffer. A tally keeps
-    /// both buffers from flush to flush: fresh ones would fault in new pages
-    /// at every flush, and leave the allocator's free lists scattered with
-    /// blocks of their size. The two may trade allocations.
-    pub fn add_keys_reusing(&mut self, keys: &mut Vec<u64>, scratch: &mut Vec<u64>) {
+    /// left empty), with `scratch` as the sort's second buffer (see
+    /// [`PendingPairs`]). The two may trade allocations.
+    fn add_keys_reusing(&mut self, keys: &mut Vec<u64>, scratch: &mut Vec<u64>) {
         if keys.is_empty() {
             return;
         }
@@ -80,7 +115,7 @@ impl PairTable {
         if self.rows.is_empty() {
             self.rows = runs.map(|run| (run[0], run.len() as u64)).collect();
         } else {
-            let distinct = 1 + keys.windows(2).filter(|w| w[0] != w[1]).count();
+            let distinct = runs.clone().count();
             let rows_from_back = runs.rev().map(|run| (run[0], run.len() as u64));
             merge_into(&mut self.rows, distinct, rows_from_back);
         }
@@ -97,7 +132,6 @@ impl PairTable {
         let rows = match tables {
             [] => Vec::new(),
             [only] => only.rows.clone(),
-            [a, b] => merge_rows(&a.rows, &b.rows),
             _ => {
                 let most = tables.iter().map(|t| t.rows.len()).sum();
                 let mut out: Vec<(u64, u64)> = Vec::with_capacity(most);
@@ -181,30 +215,6 @@ fn merge_into(a: &mut Vec<(u64, u64)>, m: usize, mut from_back: impl Iterator<It
         a.copy_within(w.., i);
         a.truncate(n + m - gap);
     }
-}
-
-/// Two tables' rows merged (both sorted by key with distinct keys; equal keys add up).
-fn merge_rows(a: &[(u64, u64)], b: &[(u64, u64)]) -> Vec<(u64, u64)> {
-    let mut out = Vec::with_capacity(a.len() + b.len());
-    let (mut i, mut j) = (0, 0);
-    while i < a.len() && j < b.len() {
-        let (ka, na) = a[i];
-        let (kb, nb) = b[j];
-        if ka < kb {
-            out.push((ka, na));
-            i += 1;
-        } else if kb < ka {
-            out.push((kb, nb));
-            j += 1;
-        } else {
-            out.push((ka, na + nb));
-            i += 1;
-            j += 1;
-        }
-    }
-    out.extend_from_slice(&a[i..]);
-    out.extend_from_slice(&b[j..]);
-    out
 }
 
 /// Rows with equal keys next to each other become one row (in place).
