@@ -80,11 +80,17 @@ pub fn tokenize(text: &str) -> Tokens {
     // Byte offset where the last word ended, to see whether a period touches it.
     let mut last_word_end = usize::MAX;
     while i < text.len() {
+        // A space, the commonest byte between words, neither starts a word
+        // nor ends a sentence.
+        if bytes[i] == b' ' {
+            i += 1;
+            continue;
+        }
         let c = char_at(text, i);
         if is_word_char(c) {
-            let end = scan_word(text, i);
+            let (end, has_letter) = scan_word(text, i);
             let word = &text[i..end];
-            if word.chars().any(char::is_alphabetic) && !is_numeral(word) {
+            if has_letter && !is_numeral(word) {
                 let kept = strip_footnote_digits(word);
                 tokens.words.push(Word {
                     start: i as u32,
@@ -135,24 +141,33 @@ fn char_at(text: &str, i: usize) -> char {
     }
 }
 
-/// Returns the end of the word starting at `start`.
-fn scan_word(text: &str, start: usize) -> usize {
+/// Returns the end of the word starting at `start`, and whether it has a letter.
+fn scan_word(text: &str, start: usize) -> (usize, bool) {
     let mut j = start;
     let mut prev = ' ';
+    let mut has_letter = false;
     // Length in chars of the current period-separated segment ("U" in "U.S").
     let mut segment = 0usize;
     let bytes = text.as_bytes();
     while j < text.len() {
+        let b = bytes[j];
         // ASCII letters and digits, the bulk of most text, without decoding.
-        if bytes[j].is_ascii_alphanumeric() {
-            prev = bytes[j] as char;
+        if b.is_ascii_alphanumeric() {
+            has_letter |= b.is_ascii_alphabetic();
+            prev = b as char;
             segment += 1;
             j += 1;
             continue;
         }
+        // Any other ASCII byte but the joiners ends the word (the commonest
+        // case: a space), without looking at the character after it.
+        if b.is_ascii() && !matches!(b, b'\'' | b'-' | b'.' | b',') {
+            break;
+        }
         let c = char_at(text, j);
         let len = c.len_utf8();
         if is_word_char(c) {
+            has_letter |= c.is_alphabetic();
             prev = c;
             segment += 1;
             j += len;
@@ -185,7 +200,7 @@ fn scan_word(text: &str, start: usize) -> usize {
         prev = c;
         j += len;
     }
-    j
+    (j, has_letter)
 }
 
 /// The character after the one at byte `i` (a space past the end).
@@ -202,6 +217,9 @@ fn char_after(text: &str, i: usize) -> char {
 }
 
 fn strip_footnote_digits(word: &str) -> &str {
+    if !word.as_bytes().last().is_some_and(u8::is_ascii_digit) {
+        return word;
+    }
     let letters = word.trim_end_matches(|c: char| c.is_ascii_digit());
     let digits = word.len() - letters.len();
     let ends_in_letter = letters.chars().next_back().is_some_and(char::is_alphabetic);
@@ -370,6 +388,67 @@ mod tests {
     fn empty_and_punctuation_only_text_has_no_sentences() {
         assert_eq!(tokenize(""), Tokens::default());
         assert_eq!(tokenize("... 123 !!\n\n"), Tokens::default());
+    }
+
+    /// The word rule of the module documentation, one character at a time
+    /// (no ASCII fast paths): the end of the word starting at byte `start`.
+    fn word_end_by_chars(text: &str, start: usize) -> usize {
+        let chars: Vec<(usize, char)> = text[start..]
+            .char_indices()
+            .map(|(i, c)| (start + i, c))
+            .collect();
+        let at = |k: usize| chars.get(k).map_or(' ', |&(_, c)| c);
+        let (mut k, mut segment) = (0, 0);
+        while k < chars.len() {
+            let c = at(k);
+            if is_word_char(c) {
+                segment += 1;
+                k += 1;
+                continue;
+            }
+            let (prev, next) = (if k == 0 { ' ' } else { at(k - 1) }, at(k + 1));
+            let joins = match c {
+                '\'' => prev.is_alphabetic() && next.is_alphabetic(),
+                '-' => prev.is_alphanumeric() && next.is_alphanumeric(),
+                '.' => {
+                    prev.is_ascii_digit() && next.is_ascii_digit()
+                        || segment == 1
+                            && prev.is_alphabetic()
+                            && next.is_alphabetic()
+                            && !is_word_char(at(k + 2))
+                }
+                ',' => prev.is_ascii_digit() && next.is_ascii_digit(),
+                _ => false,
+            };
+            if !joins {
+                break;
+            }
+            if c == '.' {
+                segment = 0;
+            }
+            k += 1;
+        }
+        chars.get(k).map_or(text.len(), |&(i, _)| i)
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn words_end_where_the_character_rule_ends_them(
+            pieces in proptest::collection::vec(
+                proptest::sample::select(vec![
+                    "a", "Bc", "é", "ß", "7", "42", "x\u{304}", "'", "\u{2019}", "-", ".", ",",
+                    " ", "\n", "!", "\"", "U.S.", "3.5", "1,800", "d'", "Ж", "\u{a0}", "_",
+                ]),
+                0..30,
+            ),
+        ) {
+            let text = pieces.concat();
+            for (i, _) in text.char_indices().filter(|&(_, c)| is_word_char(c)) {
+                let end = word_end_by_chars(&text, i);
+                let has_letter = text[i..end].chars().any(char::is_alphabetic);
+                proptest::prop_assert_eq!(scan_word(&text, i), (end, has_letter), "{:?} at {}", text, i);
+            }
+        }
     }
 
     #[test]
