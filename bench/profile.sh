@@ -20,7 +20,7 @@ OUT="$WORK/profile"
 mkdir -p "$OUT"
 [ -d "$INPUT" ] || { echo "profile.sh: $INPUT missing: run bench/run.sh --quick --sizes $SIZE first" >&2; exit 2; }
 [ -x "$BIN" ] || { echo "profile.sh: $BIN missing: build with CARGO_TARGET_DIR=... cargo build --release" >&2; exit 2; }
-ARGS=(--config "$REPO/config.toml" --input "$INPUT" --output "$OUT/out" --threads "$THREADS" --quiet)
+ARGS=(--config "$REPO/config.toml" --input "$INPUT" --output "$OUT/out" --threads "$THREADS" --quiet --no-cache)
 
 echo "== framescope --timings ($CORPUS $SIZE, $THREADS thread(s))"
 "$BIN" "${ARGS[@]}" --timings 2>&1 >/dev/null | grep '^timing:' || true
