@@ -240,7 +240,11 @@ impl PairTable {
                     len += n;
                     start += piece.iter().map(|rows| rows.len()).sum::<usize>();
                 }
+                // The stretches' unused ends were never written, so never
+                // mapped; but the rows moved left leave mapped pages behind
+                // `len`: given back.
                 out.truncate(len);
+                out.shrink_to_fit();
                 out
             }
         };
