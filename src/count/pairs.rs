@@ -156,10 +156,14 @@ impl PairTable {
         sort_keys(keys, scratch);
         // Runs of equal keys (the merge reads them from the back).
         let runs = keys.chunk_by(|a, b| a == b);
+        let distinct = runs.clone().count();
         if self.rows.is_empty() {
-            self.rows = runs.map(|run| (run[0], run.len() as u64)).collect();
+            // Into the table's own buffer, sized once: collecting into a
+            // fresh vector grew it by doubling, a copy and a table's worth
+            // of new pages at every flush.
+            self.rows.reserve_exact(distinct);
+            self.rows.extend(runs.map(|run| (run[0], run.len() as u64)));
         } else {
-            let distinct = runs.clone().count();
             let rows_from_back = runs.rev().map(|run| (run[0], run.len() as u64));
             merge_into(&mut self.rows, distinct, rows_from_back);
         }
