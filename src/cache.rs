@@ -192,12 +192,18 @@ pub struct CachedSegment {
 }
 
 /// What one worker reuses from one segment entry to the next: the arrays
-/// of a segment it gave back ([`SegmentBuffers::recycle`]). Fresh buffers
-/// for each of a re-run's segments cost a page fault per 4 KiB of the
-/// entries read.
+/// of a segment it gave back ([`SegmentBuffers::recycle`]), and those an
+/// entry is built in ([`Cache::store_segment_reusing`]). Fresh buffers for
+/// each segment cost a page fault per 4 KiB of the entries read or written.
 #[derive(Debug, Default)]
 pub struct SegmentBuffers {
     spare: Option<CachedSegment>,
+    /// The columns of an entry being built, and the entry.
+    spelling: Vec<u32>,
+    sentence_ends: Vec<u8>,
+    texts: Vec<u8>,
+    spans: Vec<u8>,
+    payload: Vec<u8>,
 }
 
 impl SegmentBuffers {
@@ -210,9 +216,22 @@ impl SegmentBuffers {
 impl CachedSegment {
     /// One of its documents, for counting.
     pub fn document<'a>(&'a self, d: &'a CachedDocument) -> CachedText<'a> {
+        self.document_reusing(d, Vec::new())
+    }
+
+    /// The same, decoding its word spans (if they are needed) into `spans`,
+    /// an earlier document's (see [`CachedText::into_spans`]): a novel's
+    /// spans are megabytes, and fresh ones for every document were a new
+    /// mapping to fault in each time.
+    pub fn document_reusing<'a>(
+        &'a self,
+        d: &'a CachedDocument,
+        spans: Vec<Word>,
+    ) -> CachedText<'a> {
         CachedText {
             segment: self,
             document: d,
+            spare: std::cell::Cell::new(spans),
             decoded: std::cell::OnceCell::new(),
         }
     }
@@ -241,10 +260,11 @@ impl CachedSegment {
     /// A document's text and word spans, if they hold together: the text
     /// is UTF-8, there is a span per word, and each span is inside the
     /// text on character boundaries, after the previous one.
-    fn decode_text(&self, d: &CachedDocument) -> Option<(&str, Vec<Word>)> {
+    fn decode_text(&self, d: &CachedDocument, mut words: Vec<Word>) -> Option<(&str, Vec<Word>)> {
         let text = std::str::from_utf8(&self.bytes[d.text.clone()]).ok()?;
         let mut spans = &self.bytes[d.spans.clone()];
-        let mut words = Vec::with_capacity(d.words.len());
+        words.clear();
+        words.reserve(d.words.len());
         let mut previous_end = 0u32;
         for _ in d.words.clone() {
             let start = previous_end.checked_add(read_varint(&mut spans)?)?;
@@ -262,10 +282,20 @@ impl CachedSegment {
 pub struct CachedText<'a> {
     segment: &'a CachedSegment,
     document: &'a CachedDocument,
+    /// The array the spans are decoded into.
+    spare: std::cell::Cell<Vec<Word>>,
     decoded: std::cell::OnceCell<Option<(&'a str, Vec<Word>)>>,
 }
 
 impl CachedText<'_> {
+    /// The array of its word spans, for the next document's.
+    pub fn into_spans(self) -> Vec<Word> {
+        match self.decoded.into_inner() {
+            Some(Some((_, words))) => words,
+            _ => self.spare.into_inner(),
+        }
+    }
+
     /// Its words, for [`crate::count::Tally::add_words`].
     pub fn words(&self) -> Words<'_> {
         let d = self.document;
@@ -286,7 +316,7 @@ impl DocumentText for CachedText<'_> {
     fn text(&self) -> Option<(&str, &[Word])> {
         let decoded = self
             .decoded
-            .get_or_init(|| self.segment.decode_text(self.document));
+            .get_or_init(|| self.segment.decode_text(self.document, self.spare.take()));
         decoded
             .as_ref()
             .map(|(text, words)| (*text, words.as_slice()))
@@ -596,13 +626,40 @@ impl Cache {
         key: Key,
         documents: &[Option<(&str, u64, &Prepared)>],
     ) -> (Spellings, std::io::Result<()>) {
+        self.store_segment_reusing(key, documents, &mut SegmentBuffers::default())
+    }
+
+    /// [`Cache::store_segment`], building the entry in `buffers`' arrays.
+    pub fn store_segment_reusing(
+        &self,
+        key: Key,
+        documents: &[Option<(&str, u64, &Prepared)>],
+        buffers: &mut SegmentBuffers,
+    ) -> (Spellings, std::io::Result<()>) {
         let mut numbers: FxHashMap<&str, u32> = FxHashMap::default();
         let mut spellings = Spellings::default();
         let mut headers = Vec::new();
-        let mut spelling: Vec<u32> = Vec::new();
-        let mut sentence_ends = Vec::new();
-        let mut texts = Vec::new();
-        let mut spans = Vec::new();
+        let SegmentBuffers {
+            spelling,
+            sentence_ends,
+            texts,
+            spans,
+            payload,
+            ..
+        } = buffers;
+        for column in [&mut *sentence_ends, &mut *texts, &mut *spans, &mut *payload] {
+            column.clear();
+        }
+        spelling.clear();
+        // Sized up front: a segment of novels is tens of megabytes, and
+        // arrays grown by doubling copied it several times over.
+        let kept = || documents.iter().flatten().map(|(_, _, p)| p);
+        let words: usize = kept().map(|p| p.tokens.words.len()).sum();
+        spelling.reserve(words);
+        sentence_ends.reserve(4 * kept().map(|p| p.tokens.sentences.len()).sum::<usize>());
+        texts.reserve(kept().map(|p| p.text.len()).sum());
+        // Two varints a word, nearly always a byte each.
+        spans.reserve(2 * words);
         for d in documents {
             let Some((encoding, replaced, prepared)) = d else {
                 headers.push(0);
@@ -623,7 +680,7 @@ impl Cache {
                     .map(|&k| segment_number[k as usize]),
             );
             for s in &prepared.tokens.sentences {
-                put_u32(&mut sentence_ends, s.end);
+                put_u32(sentence_ends, s.end);
             }
             texts.extend_from_slice(prepared.text.as_bytes());
             let spans_before = spans.len();
@@ -631,8 +688,8 @@ impl Cache {
             for w in &prepared.tokens.words {
                 // Wrapping: spans out of order (never made by the
                 // tokenizer) are stored as such and rejected when read.
-                put_varint(&mut spans, w.start.wrapping_sub(previous_end));
-                put_varint(&mut spans, w.end.wrapping_sub(w.start));
+                put_varint(spans, w.start.wrapping_sub(previous_end));
+                put_varint(spans, w.end.wrapping_sub(w.start));
                 previous_end = w.end;
             }
             headers.push(1);
@@ -644,7 +701,7 @@ impl Cache {
             put_u64(&mut headers, (spans.len() - spans_before) as u64);
         }
         let width = number_width(spellings.len());
-        let mut payload = Vec::with_capacity(
+        payload.reserve(
             headers.len()
                 + spellings.text.len()
                 + 4 * spellings.len()
@@ -654,16 +711,16 @@ impl Cache {
                 + spans.len()
                 + 64,
         );
-        put_u64(&mut payload, documents.len() as u64);
-        spellings.encode(&mut payload);
+        put_u64(payload, documents.len() as u64);
+        spellings.encode(payload);
         payload.extend_from_slice(&headers);
-        for &k in &spelling {
+        for &k in spelling.iter() {
             payload.extend_from_slice(&k.to_le_bytes()[..width]);
         }
-        payload.extend_from_slice(&sentence_ends);
-        payload.extend_from_slice(&texts);
-        payload.extend_from_slice(&spans);
-        let written = write_entry(&self.segments, KIND_SEGMENT, key, &payload);
+        payload.extend_from_slice(sentence_ends);
+        payload.extend_from_slice(texts);
+        payload.extend_from_slice(spans);
+        let written = write_entry(&self.segments, KIND_SEGMENT, key, payload);
         (spellings, written)
     }
 

@@ -432,8 +432,15 @@ pub fn read(doc: &Document) -> Result<Decoded, String> {
 
 /// Reads a document's bytes; `Err` is the reason to skip it.
 pub fn read_bytes(doc: &Document) -> Result<Vec<u8>, String> {
+    read_bytes_into(doc, Vec::new())
+}
+
+/// [`read_bytes`] into `bytes`, emptied first: a worker reading one file
+/// after another passes the buffer of the last.
+pub fn read_bytes_into(doc: &Document, mut bytes: Vec<u8>) -> Result<Vec<u8>, String> {
     use std::io::Read;
-    let mut bytes = Vec::with_capacity(doc.bytes as usize + 1);
+    bytes.clear();
+    bytes.reserve(doc.bytes as usize + 1);
     open(doc)?
         .read_to_end(&mut bytes)
         .map_err(|e| format!("cannot read: {e}"))?;

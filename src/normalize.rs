@@ -68,7 +68,22 @@ const SHORT_LINE_FRACTION: f64 = 0.6;
 
 /// Cleans one document. See the module documentation for what it does.
 pub fn normalize(raw: &str, boilerplate: &[LinePattern]) -> String {
-    let folded = fold_characters(raw);
+    let mut out = String::new();
+    normalize_into(raw, boilerplate, &mut String::new(), &mut out);
+    out
+}
+
+/// [`normalize`] into `out`, with `folded` for the text after character
+/// folding: both are emptied and reused, so a worker normalising one
+/// document after another does not map a text's worth of new pages twice
+/// for each.
+pub fn normalize_into(
+    raw: &str,
+    boilerplate: &[LinePattern],
+    folded: &mut String,
+    out: &mut String,
+) {
+    fold_characters(raw, folded);
     let lines: Vec<&str> = folded.split('\n').map(str::trim).collect();
     let mut kept: Vec<Option<Cow<str>>> = Vec::with_capacity(lines.len());
     let longest_pattern = boilerplate.iter().map(|p| p.text.len()).max().unwrap_or(0);
@@ -92,10 +107,11 @@ pub fn normalize(raw: &str, boilerplate: &[LinePattern]) -> String {
         }
         kept.push(Some(cleaned));
     }
-    join_lines(&kept)
+    join_lines(&kept, out);
 }
 
-fn fold_characters(raw: &str) -> String {
+/// Folds `raw`'s characters (see the module documentation) into `out`.
+fn fold_characters(raw: &str, out: &mut String) {
     let nfc;
     // ASCII is NFC; the quick check costs a table lookup per character.
     let text = if is_nfc_by_quick_check(raw) {
@@ -105,7 +121,8 @@ fn fold_characters(raw: &str) -> String {
         &nfc
     };
     let bytes = text.as_bytes();
-    let mut out = String::with_capacity(text.len());
+    out.clear();
+    out.reserve(text.len());
     let mut prev = '\n';
     let mut i = 0;
     while i < bytes.len() {
@@ -129,7 +146,6 @@ fn fold_characters(raw: &str) -> String {
             prev = mapped;
         }
     }
-    out
 }
 
 /// Whether the NFC quick check says `text` is NFC, checking only its runs
@@ -290,7 +306,7 @@ fn remove_urls_and_emails(line: &str) -> Cow<'_, str> {
 
 /// Joins the kept lines (None = blank or boilerplate) into text where `\n`
 /// marks a hard sentence break.
-fn join_lines(lines: &[Option<Cow<str>>]) -> String {
+fn join_lines(lines: &[Option<Cow<str>>], out: &mut String) {
     let mut lengths: Vec<usize> = lines.iter().flatten().map(|l| l.chars().count()).collect();
     lengths.sort_unstable();
     let width = lengths.get(lengths.len() * 9 / 10).copied().unwrap_or(0);
@@ -298,7 +314,8 @@ fn join_lines(lines: &[Option<Cow<str>>]) -> String {
 
     // The lines and a separator after each: the most the text can need.
     let most = lines.iter().flatten().map(|l| l.len() + 1).sum();
-    let mut out = String::with_capacity(most);
+    out.clear();
+    out.reserve(most);
     let mut prev: Option<&str> = None;
     let mut blank_between = false;
     for line in lines {
@@ -313,7 +330,6 @@ fn join_lines(lines: &[Option<Cow<str>>]) -> String {
         prev = Some(line);
         blank_between = false;
     }
-    out
 }
 
 fn separator(
@@ -399,7 +415,10 @@ mod tests {
             )
         ) {
             let raw = raw.concat();
-            prop_assert_eq!(fold_characters(&raw), fold_characters_char_by_char(&raw));
+            // Into a buffer that holds an earlier document's text, as a worker's does.
+            let mut folded = "left over from an earlier document".to_string();
+            fold_characters(&raw, &mut folded);
+            prop_assert_eq!(folded, fold_characters_char_by_char(&raw));
         }
 
         #[test]

@@ -26,8 +26,9 @@ use crate::count::{
 use crate::drop_elsewhere;
 use crate::error::BadInput;
 use crate::ingest::{self, Corpus, Document};
-use crate::prepare::{prepare, Prepared};
+use crate::prepare::{prepare_reusing, PrepareBuffers, Prepared};
 use crate::report::{self, DocumentInfo, Report, SkippedFile};
+use crate::tokenize::Word;
 
 /// How to run.
 #[derive(Debug, Clone, Default)]
@@ -654,6 +655,9 @@ fn count_corpus(
     // 2 threads 290 -> 400 MiB).
     let chunks = rayon::current_num_threads() * CHUNKS_PER_THREAD;
     let chunk_len = segments.len().div_ceil(chunks).max(1);
+    // Buffers go from a finished chunk to the next one started, so there
+    // are about as many sets as threads, not as chunks.
+    let spare_buffers = std::sync::Mutex::new(Vec::<WorkerBuffers>::new());
     let count_segments = |counting: &SegmentCounting| -> Partial {
         segments
             .par_chunks(chunk_len)
@@ -668,10 +672,14 @@ fn count_corpus(
                     tally,
                     ..Partial::default()
                 };
-                let mut buffers = SegmentBuffers::default();
+                let spare = spare_buffers.lock().ok().and_then(|mut spare| spare.pop());
+                let mut buffers = spare.unwrap_or_default();
                 for segment in chunk {
                     let id = &corpus.sources[segment.source].id;
                     count_segment(counting, &mut partial, &mut buffers, id, segment);
+                }
+                if let Ok(mut spare) = spare_buffers.lock() {
+                    spare.push(buffers);
                 }
                 partial.tally.flush_pairs();
                 partial
@@ -812,7 +820,7 @@ const CHUNKS_PER_THREAD: usize = 4;
 /// A segment ends after this many documents...
 const SEGMENT_DOCUMENTS: usize = 256;
 /// ...or once its files reach this many bytes.
-const SEGMENT_BYTES: u64 = 8 << 20;
+const SEGMENT_BYTES: u64 = 4 << 20;
 
 /// Groups the jobs (in source order) into segments and keys them.
 fn segments<'a>(
@@ -944,12 +952,24 @@ struct SegmentCounting<'a> {
     bar: &'a ProgressBar,
 }
 
+/// What one counting worker reuses from segment to segment and from
+/// document to document.
+#[derive(Default)]
+struct WorkerBuffers {
+    segment: SegmentBuffers,
+    prepare: PrepareBuffers,
+    /// A file's bytes (the last document's text, given back).
+    bytes: Vec<u8>,
+    /// A cached document's word spans, when they are decoded.
+    spans: Vec<Word>,
+}
+
 /// Counts a segment's documents, from its cache entry when there is a valid
 /// one, else from the files (and then stores the entry).
 fn count_segment(
     counting: &SegmentCounting,
     partial: &mut Partial,
-    buffers: &mut SegmentBuffers,
+    buffers: &mut WorkerBuffers,
     source_id: &str,
     segment: &Segment,
 ) {
@@ -962,7 +982,7 @@ fn count_segment(
     } = *counting;
     let entry = match (cache, segment.key) {
         (Some(cache), Some(key)) if use_entries => cache
-            .load_segment_reusing(key, segment.jobs.len(), buffers)
+            .load_segment_reusing(key, segment.jobs.len(), &mut buffers.segment)
             .map(|e| (key, e)),
         _ => None,
     };
@@ -980,15 +1000,19 @@ fn count_segment(
             None => partial.tally.spelling_ids(analyzer, entry.spellings()),
         };
         for (job, cached) in segment.jobs.iter().zip(&entry.documents) {
-            let cached = match cached {
+            let text = match cached {
                 SegmentDocument::Prepared(d) => {
                     partial.reused_documents += 1;
-                    Some((d, entry.document(d)))
+                    let spans = std::mem::take(&mut buffers.spans);
+                    Some((d, entry.document_reusing(d, spans)))
                 }
                 SegmentDocument::Uncached => None,
             };
-            let cached = cached.as_ref().map(|(d, text)| (*d, text.words(), &ids));
-            count_document(analyzer, None, partial, source_id, job, cached);
+            let cached = text.as_ref().map(|(d, text)| (*d, text.words(), &ids));
+            count_document(analyzer, None, partial, buffers, source_id, job, cached);
+            if let Some((_, text)) = text {
+                buffers.spans = text.into_spans();
+            }
             bar.inc(1);
         }
         if let SegmentSpellings::Collect = spellings {
@@ -996,7 +1020,7 @@ fn count_segment(
                 .segment_spellings
                 .push((key, entry.into_spelling_table()));
         } else {
-            buffers.recycle(entry);
+            buffers.segment.recycle(entry);
         }
         return;
     }
@@ -1006,7 +1030,7 @@ fn count_segment(
     for job in &segment.jobs {
         let before = partial.changed_sources.len();
         kept.push(count_document(
-            analyzer, cache, partial, source_id, job, None,
+            analyzer, cache, partial, buffers, source_id, job, None,
         ));
         changed |= partial.changed_sources.len() > before;
         bar.inc(1);
@@ -1016,7 +1040,7 @@ fn count_segment(
             .iter()
             .map(|k| k.as_ref().map(|(e, r, p)| (*e, *r, p)))
             .collect();
-        match cache.store_segment(key, &parts) {
+        match cache.store_segment_reusing(key, &parts, &mut buffers.segment) {
             (table, Ok(())) => {
                 if let SegmentSpellings::Collect = spellings {
                     partial.segment_spellings.push((key, table));
@@ -1024,6 +1048,9 @@ fn count_segment(
             }
             (_, Err(e)) => partial.cache_errors.push(e.to_string()),
         }
+    }
+    for (_, _, prepared) in kept.into_iter().flatten() {
+        buffers.prepare.recycle(prepared);
     }
 }
 
@@ -1035,6 +1062,7 @@ fn count_document(
     analyzer: &Analyzer,
     cache: Option<&Cache>,
     partial: &mut Partial,
+    buffers: &mut WorkerBuffers,
     source_id: &str,
     job: &Job,
     cached: Option<(&CachedDocument, Words, &SpellingIds)>,
@@ -1054,20 +1082,26 @@ fn count_document(
         })
         .map(|(encoding, replaced)| (encoding.to_string(), replaced as u64))
     } else {
-        ingest::read_bytes(doc).and_then(|bytes| {
+        let bytes = std::mem::take(&mut buffers.bytes);
+        ingest::read_bytes_into(doc, bytes).and_then(|bytes| {
             if let Some(cache) = cache {
                 if Some(cache.document_key(&bytes)) != job.key {
                     partial.changed_sources.push(job.source);
                 }
             }
             let decoded = ingest::decode_owned(bytes)?;
-            let prepared = prepare(&decoded.text, boilerplate);
+            let prepared = prepare_reusing(&decoded.text, boilerplate, &mut buffers.prepare);
             tally.add_prepared(analyzer, &mut part, &prepared, job.text_counts);
             let replaced = decoded.replaced as u64;
+            let encoding = decoded.encoding.to_string();
+            buffers.bytes = decoded.text.into_bytes();
             if cache.is_some() {
+                // Kept until the segment entry is stored.
                 keep = Some((decoded.encoding, replaced, prepared));
+            } else {
+                buffers.prepare.recycle(prepared);
             }
-            Ok((decoded.encoding.to_string(), replaced))
+            Ok((encoding, replaced))
         })
     };
     match read {

@@ -13,8 +13,8 @@ use std::ops::Range;
 
 use rustc_hash::FxHashMap;
 
-use crate::normalize::{normalize, LinePattern};
-use crate::tokenize::{tokenize, TokenView, Tokens, Word};
+use crate::normalize::{normalize_into, LinePattern};
+use crate::tokenize::{tokenize_into, TokenView, Tokens, Word};
 
 /// One document (or one block of a large document) ready for counting.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -82,15 +82,59 @@ pub fn sentences_fit(n_words: usize, sentences: &[Range<u32>]) -> bool {
 
 /// Normalises and tokenizes decoded text.
 pub fn prepare(raw: &str, boilerplate: &[LinePattern]) -> Prepared {
-    let text = normalize(raw, boilerplate);
-    let tokens = tokenize(&text);
+    prepare_reusing(raw, boilerplate, &mut PrepareBuffers::default())
+}
+
+/// What a worker preparing one document after another reuses: the arrays
+/// of the last document it gave back ([`PrepareBuffers::recycle`]) and the
+/// scratch of normalising and numbering. A novel's text, word spans and
+/// spelling numbers are megabytes each: allocated afresh for every
+/// document, they were mapped and faulted in afresh (with a fixed mmap
+/// threshold) or left the allocator's heap fragmented (with glibc's
+/// sliding one).
+#[derive(Debug, Default)]
+pub struct PrepareBuffers {
+    /// Documents given back (a segment's, once its cache entry is written).
+    spare: Vec<Prepared>,
+    folded: String,
+    slots: Vec<u128>,
+    numbers: Vec<u32>,
+}
+
+impl PrepareBuffers {
+    /// Keeps a document's arrays for a later [`prepare_reusing`].
+    pub fn recycle(&mut self, prepared: Prepared) {
+        self.spare.push(prepared);
+    }
+}
+
+/// [`prepare`] in the arrays of `buffers`.
+pub fn prepare_reusing(
+    raw: &str,
+    boilerplate: &[LinePattern],
+    buffers: &mut PrepareBuffers,
+) -> Prepared {
+    let Prepared {
+        mut text,
+        mut tokens,
+        mut spelling,
+        mut first_use,
+    } = buffers.spare.pop().unwrap_or_default();
+    normalize_into(raw, boilerplate, &mut buffers.folded, &mut text);
+    tokenize_into(&text, &mut tokens);
     // Sized for the distinct spellings a text of this length has (a short
     // article: most of its words; a long text: a small share), so the map
     // is not rehashed as it grows.
     let n = tokens.words.len();
-    let mut numbers = SpellingNumbers::new(&text, n.min(4096).max(n / 8));
-    let mut spelling = Vec::with_capacity(tokens.words.len());
-    let mut first_use = Vec::new();
+    let mut numbers = SpellingNumbers::new(
+        &text,
+        n.min(4096).max(n / 8),
+        std::mem::take(&mut buffers.slots),
+        std::mem::take(&mut buffers.numbers),
+    );
+    spelling.clear();
+    spelling.reserve(n);
+    first_use.clear();
     for (i, w) in tokens.words.iter().enumerate() {
         let next = first_use.len() as u32;
         let k = numbers.number(w.start as usize, w.end as usize, next);
@@ -99,7 +143,7 @@ pub fn prepare(raw: &str, boilerplate: &[LinePattern]) -> Prepared {
         }
         spelling.push(k);
     }
-    drop(numbers);
+    (buffers.slots, buffers.numbers) = numbers.into_arrays();
     Prepared {
         text,
         tokens,
@@ -129,16 +173,32 @@ struct SpellingNumbers<'t> {
 }
 
 impl<'t> SpellingNumbers<'t> {
-    fn new(text: &'t str, expected: usize) -> SpellingNumbers<'t> {
+    /// An empty table for `expected` spellings of `text`, in the arrays
+    /// `keys` and `numbers` (whatever they hold; see [`Self::into_arrays`]).
+    fn new(
+        text: &'t str,
+        expected: usize,
+        mut keys: Vec<u128>,
+        mut numbers: Vec<u32>,
+    ) -> SpellingNumbers<'t> {
         // At most half full, so probe runs stay short.
         let slots = (2 * expected).next_power_of_two().max(16);
+        keys.clear();
+        keys.resize(slots, 0);
+        // A slot's number is read only once its key is set: not cleared.
+        numbers.resize(slots, 0);
         SpellingNumbers {
             text,
-            keys: vec![0; slots],
-            numbers: vec![0; slots],
+            keys,
+            numbers,
             used: 0,
             long: FxHashMap::default(),
         }
+    }
+
+    /// The table's arrays, for the next document's table.
+    fn into_arrays(self) -> (Vec<u128>, Vec<u32>) {
+        (self.keys, self.numbers)
     }
 
     /// The number of the spelling `text[start..end]`, or `next` (which it
@@ -275,6 +335,33 @@ mod tests {
                 .collect();
             let p = prepare(&words.join(" "), &[]);
             proptest::prop_assert_eq!((p.spelling.clone(), p.first_use.clone()), naive_numbers(&p));
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn documents_prepared_in_reused_buffers_equal_ones_prepared_afresh(
+            documents in proptest::collection::vec(
+                proptest::collection::vec(
+                    proptest::sample::select(vec![
+                        "Trade", "trade.", "Kazakhstan\u{2019}s", "multi-\nvector", "12",
+                        "https://example.org/x", "\n\n", "café", "a", "policy!", "Mr.",
+                    ]),
+                    0..60,
+                ),
+                1..6,
+            ),
+        ) {
+            // Long, short and empty documents in turn: each is prepared in
+            // the arrays the one before it left (longer or shorter, stale
+            // slots in the numbering table).
+            let mut buffers = PrepareBuffers::default();
+            for words in &documents {
+                let raw = words.join(" ");
+                let reused = prepare_reusing(&raw, &[], &mut buffers);
+                proptest::prop_assert_eq!(&reused, &prepare(&raw, &[]));
+                buffers.recycle(reused);
+            }
         }
     }
 

@@ -73,8 +73,17 @@ fn is_word_char(c: char) -> bool {
 
 /// Splits normalised text into words and sentences.
 pub fn tokenize(text: &str) -> Tokens {
-    let bytes = text.as_bytes();
     let mut tokens = Tokens::default();
+    tokenize_into(text, &mut tokens);
+    tokens
+}
+
+/// [`tokenize`] into `tokens`, whose arrays are emptied and reused (a
+/// worker preparing one document after another keeps their capacity).
+pub fn tokenize_into(text: &str, tokens: &mut Tokens) {
+    tokens.words.clear();
+    tokens.sentences.clear();
+    let bytes = text.as_bytes();
     let mut sentence_start = 0u32;
     let mut i = 0usize;
     // Byte offset where the last word ended, to see whether a period touches it.
@@ -129,7 +138,6 @@ pub fn tokenize(text: &str) -> Tokens {
     if n > sentence_start {
         tokens.sentences.push(sentence_start..n);
     }
-    tokens
 }
 
 fn char_at(text: &str, i: usize) -> char {
