@@ -13,6 +13,7 @@ use framescope::pipeline::{self, RunOptions, RunOutcome};
 use framescope::report::summary::{headline_table, lexicon_report};
 
 fn main() -> ExitCode {
+    framescope::fix_mmap_threshold();
     let cli = Cli::parse();
     match run(&cli) {
         Ok(()) => ExitCode::SUCCESS,
