@@ -656,9 +656,15 @@ fn count_corpus(
     let chunks = rayon::current_num_threads() * CHUNKS_PER_THREAD;
     let chunk_len = segments.len().div_ceil(chunks).max(1);
     // Buffers go from a finished chunk to the next one started, so there
-    // are about as many sets as threads, not as chunks.
+    // are about as many sets as threads, not as chunks; the last chunk to
+    // finish gives them all back before the last merges.
     let spare_buffers = std::sync::Mutex::new(Vec::<WorkerBuffers>::new());
+    let chunks_left = std::sync::atomic::AtomicUsize::new(0);
     let count_segments = |counting: &SegmentCounting| -> Partial {
+        chunks_left.store(
+            segments.len().div_ceil(chunk_len),
+            std::sync::atomic::Ordering::Relaxed,
+        );
         segments
             .par_chunks(chunk_len)
             .map(|chunk| {
@@ -678,10 +684,15 @@ fn count_corpus(
                     let id = &corpus.sources[segment.source].id;
                     count_segment(counting, &mut partial, &mut buffers, id, segment);
                 }
+                let last = chunks_left.fetch_sub(1, std::sync::atomic::Ordering::Relaxed) == 1;
                 if let Ok(mut spare) = spare_buffers.lock() {
-                    spare.push(buffers);
+                    if last {
+                        spare.clear();
+                    } else {
+                        spare.push(buffers);
+                    }
                 }
-                partial.tally.flush_pairs();
+                partial.tally.finish_counting();
                 partial
             })
             .reduce(Partial::default, Partial::merge)

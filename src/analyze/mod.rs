@@ -104,9 +104,8 @@ pub fn build_report(
     let all_terms = tally.term_counts(&all);
     let table = tally.stem_table(sources.len(), &all_terms);
     let ids: Vec<String> = sources.iter().map(|s| s.id.clone()).collect();
-    // Resampling needs the documents in a fixed order; after this the tally is only read.
+    // Resampling needs the documents in a fixed order.
     tally.documents_in_order();
-    let tally: &Tally = tally;
     // The pair digest (built unless the cache had it) and the bootstrap
     // are the costly parts, and independent: side by side.
     let settings = &config.raw.analysis;
@@ -115,11 +114,12 @@ pub fn build_report(
         bootstrap,
         draws,
     } = reusable;
+    let shared: &Tally = tally;
     let (digest, resampled) = rayon::join(
         || {
             digest.unwrap_or_else(|| {
                 PairDigest::of(
-                    tally,
+                    shared,
                     &table,
                     &ids,
                     *settings.min_count.get_ref(),
@@ -131,7 +131,7 @@ pub fn build_report(
         || {
             uncertainty::replicates(
                 &sources,
-                &tally.documents,
+                &shared.documents,
                 config.lexicon.themes.len(),
                 settings.bootstrap_replicates,
                 settings.bootstrap_seed,
@@ -140,6 +140,10 @@ pub fn build_report(
             )
         },
     );
+    // Nothing after the digest reads a pair table (a re-run with a cached
+    // digest has none).
+    tally.release_pairs();
+    let tally: &Tally = tally;
     let corpus_report = CorpusReport {
         documents: sum(|s| s.documents),
         words: sum(|s| s.words),
