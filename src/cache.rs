@@ -198,12 +198,124 @@ pub struct CachedSegment {
 #[derive(Debug, Default)]
 pub struct SegmentBuffers {
     spare: Option<CachedSegment>,
-    /// The columns of an entry being built, and the entry.
+    /// The entry being built ([`SegmentBuffers::start_entry`]).
+    entry: EntryBuilder,
+}
+
+/// A segment entry built one document at a time, so that a document's
+/// prepared text can be reused as soon as it is counted: each document's
+/// columns are appended as it comes, and its spellings numbered in the
+/// segment's table. Holding a segment's prepared documents until its entry
+/// was written cost a first run with the cache 45 MiB of peak memory on
+/// Gutenberg x10.
+#[derive(Debug, Default)]
+struct EntryBuilder {
+    documents: u64,
+    spellings: Spellings,
+    numbers: SpellingIndex,
+    headers: Vec<u8>,
+    /// Every word's spelling number in the segment's table.
     spelling: Vec<u32>,
     sentence_ends: Vec<u8>,
     texts: Vec<u8>,
     spans: Vec<u8>,
+    /// The entry as written (the columns one after the other).
     payload: Vec<u8>,
+}
+
+/// Numbers of spellings in a segment's table, looked up by their text: a
+/// spelling of up to 16 bytes by its bytes packed into a `u128` (no word
+/// holds a NUL byte, so zero padding cannot make two spellings equal), a
+/// longer one (rare) as a string of its own.
+#[derive(Debug, Default)]
+struct SpellingIndex {
+    short: FxHashMap<u128, u32>,
+    long: FxHashMap<Box<str>, u32>,
+}
+
+impl SpellingIndex {
+    /// The number of `spelling`, added to `table` if it is new.
+    fn number(&mut self, spelling: &str, table: &mut Spellings) -> u32 {
+        let bytes = spelling.as_bytes();
+        if bytes.len() <= 16 {
+            let mut packed = [0u8; 16];
+            packed[..bytes.len()].copy_from_slice(bytes);
+            *self
+                .short
+                .entry(u128::from_le_bytes(packed))
+                .or_insert_with(|| table.push(spelling))
+        } else if let Some(&k) = self.long.get(spelling) {
+            k
+        } else {
+            let k = table.push(spelling);
+            self.long.insert(spelling.into(), k);
+            k
+        }
+    }
+}
+
+impl SegmentBuffers {
+    /// Starts a new segment entry (see [`SegmentBuffers::add_to_entry`]).
+    pub fn start_entry(&mut self) {
+        let e = &mut self.entry;
+        e.documents = 0;
+        e.spellings = Spellings::default();
+        e.numbers.short.clear();
+        e.numbers.long.clear();
+        for column in [
+            &mut e.headers,
+            &mut e.sentence_ends,
+            &mut e.texts,
+            &mut e.spans,
+            &mut e.payload,
+        ] {
+            column.clear();
+        }
+        e.spelling.clear();
+    }
+
+    /// Adds the segment's next document to the entry: `None` for one that
+    /// is not kept, else (encoding, replaced bytes, prepared text).
+    pub fn add_to_entry(&mut self, document: Option<(&str, u64, &Prepared)>) {
+        let e = &mut self.entry;
+        e.documents += 1;
+        let Some((encoding, replaced, prepared)) = document else {
+            e.headers.push(0);
+            return;
+        };
+        let segment_number: Vec<u32> = (0..prepared.first_use.len())
+            .map(|k| {
+                e.numbers
+                    .number(prepared.spelling_text(k), &mut e.spellings)
+            })
+            .collect();
+        e.spelling.extend(
+            prepared
+                .spelling
+                .iter()
+                .map(|&k| segment_number[k as usize]),
+        );
+        for s in &prepared.tokens.sentences {
+            put_u32(&mut e.sentence_ends, s.end);
+        }
+        e.texts.extend_from_slice(prepared.text.as_bytes());
+        let spans_before = e.spans.len();
+        let mut previous_end = 0u32;
+        for w in &prepared.tokens.words {
+            // Wrapping: spans out of order (never made by the
+            // tokenizer) are stored as such and rejected when read.
+            put_varint(&mut e.spans, w.start.wrapping_sub(previous_end));
+            put_varint(&mut e.spans, w.end.wrapping_sub(w.start));
+            previous_end = w.end;
+        }
+        e.headers.push(1);
+        put_str(&mut e.headers, encoding);
+        put_u64(&mut e.headers, replaced);
+        put_u64(&mut e.headers, prepared.text.len() as u64);
+        put_u64(&mut e.headers, prepared.tokens.words.len() as u64);
+        put_u64(&mut e.headers, prepared.tokens.sentences.len() as u64);
+        put_u64(&mut e.headers, (e.spans.len() - spans_before) as u64);
+    }
 }
 
 impl SegmentBuffers {
@@ -626,102 +738,47 @@ impl Cache {
         key: Key,
         documents: &[Option<(&str, u64, &Prepared)>],
     ) -> (Spellings, std::io::Result<()>) {
-        self.store_segment_reusing(key, documents, &mut SegmentBuffers::default())
+        let mut buffers = SegmentBuffers::default();
+        buffers.start_entry();
+        for &document in documents {
+            buffers.add_to_entry(document);
+        }
+        self.store_entry(key, &mut buffers)
     }
 
-    /// [`Cache::store_segment`], building the entry in `buffers`' arrays.
-    pub fn store_segment_reusing(
+    /// Stores the segment entry built in `buffers` (see
+    /// [`SegmentBuffers::start_entry`]); returns its table of spellings,
+    /// with the outcome of writing, as [`Cache::store_segment`] does.
+    pub fn store_entry(
         &self,
         key: Key,
-        documents: &[Option<(&str, u64, &Prepared)>],
         buffers: &mut SegmentBuffers,
     ) -> (Spellings, std::io::Result<()>) {
-        let mut numbers: FxHashMap<&str, u32> = FxHashMap::default();
-        let mut spellings = Spellings::default();
-        let mut headers = Vec::new();
-        let SegmentBuffers {
-            spelling,
-            sentence_ends,
-            texts,
-            spans,
-            payload,
-            ..
-        } = buffers;
-        for column in [&mut *sentence_ends, &mut *texts, &mut *spans, &mut *payload] {
-            column.clear();
-        }
-        spelling.clear();
-        // Sized up front: a segment of novels is tens of megabytes, and
-        // arrays grown by doubling copied it several times over.
-        let kept = || documents.iter().flatten().map(|(_, _, p)| p);
-        let words: usize = kept().map(|p| p.tokens.words.len()).sum();
-        spelling.reserve(words);
-        sentence_ends.reserve(4 * kept().map(|p| p.tokens.sentences.len()).sum::<usize>());
-        texts.reserve(kept().map(|p| p.text.len()).sum());
-        // Two varints a word, nearly always a byte each.
-        spans.reserve(2 * words);
-        for d in documents {
-            let Some((encoding, replaced, prepared)) = d else {
-                headers.push(0);
-                continue;
-            };
-            let segment_number: Vec<u32> = (0..prepared.first_use.len())
-                .map(|k| {
-                    let spelling = prepared.spelling_text(k);
-                    *numbers
-                        .entry(spelling)
-                        .or_insert_with(|| spellings.push(spelling))
-                })
-                .collect();
-            spelling.extend(
-                prepared
-                    .spelling
-                    .iter()
-                    .map(|&k| segment_number[k as usize]),
-            );
-            for s in &prepared.tokens.sentences {
-                put_u32(sentence_ends, s.end);
-            }
-            texts.extend_from_slice(prepared.text.as_bytes());
-            let spans_before = spans.len();
-            let mut previous_end = 0u32;
-            for w in &prepared.tokens.words {
-                // Wrapping: spans out of order (never made by the
-                // tokenizer) are stored as such and rejected when read.
-                put_varint(spans, w.start.wrapping_sub(previous_end));
-                put_varint(spans, w.end.wrapping_sub(w.start));
-                previous_end = w.end;
-            }
-            headers.push(1);
-            put_str(&mut headers, encoding);
-            put_u64(&mut headers, *replaced);
-            put_u64(&mut headers, prepared.text.len() as u64);
-            put_u64(&mut headers, prepared.tokens.words.len() as u64);
-            put_u64(&mut headers, prepared.tokens.sentences.len() as u64);
-            put_u64(&mut headers, (spans.len() - spans_before) as u64);
-        }
-        let width = number_width(spellings.len());
+        let e = &mut buffers.entry;
+        let width = number_width(e.spellings.len());
+        let payload = &mut e.payload;
+        payload.clear();
         payload.reserve(
-            headers.len()
-                + spellings.text.len()
-                + 4 * spellings.len()
-                + width * spelling.len()
-                + sentence_ends.len()
-                + texts.len()
-                + spans.len()
+            e.headers.len()
+                + e.spellings.text.len()
+                + 4 * e.spellings.len()
+                + width * e.spelling.len()
+                + e.sentence_ends.len()
+                + e.texts.len()
+                + e.spans.len()
                 + 64,
         );
-        put_u64(payload, documents.len() as u64);
-        spellings.encode(payload);
-        payload.extend_from_slice(&headers);
-        for &k in spelling.iter() {
+        put_u64(payload, e.documents);
+        e.spellings.encode(payload);
+        payload.extend_from_slice(&e.headers);
+        for &k in &e.spelling {
             payload.extend_from_slice(&k.to_le_bytes()[..width]);
         }
-        payload.extend_from_slice(sentence_ends);
-        payload.extend_from_slice(texts);
-        payload.extend_from_slice(spans);
+        payload.extend_from_slice(&e.sentence_ends);
+        payload.extend_from_slice(&e.texts);
+        payload.extend_from_slice(&e.spans);
         let written = write_entry(&self.segments, KIND_SEGMENT, key, payload);
-        (spellings, written)
+        (std::mem::take(&mut e.spellings), written)
     }
 
     /// The file index of input folder `input` (empty when there is no valid one).
@@ -1601,6 +1658,36 @@ impl<'a> Reader<'a> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_segments_spellings_are_numbered_by_first_use_whatever_their_length() {
+        // 15, 16 and 17 bytes, prefixes of each other, multi-byte
+        // characters, repeats: numbered as a map from the text would.
+        let words = [
+            "internationally",
+            "internationalise",
+            "internationalised",
+            "intern",
+            "Iržikevičius",
+            "internationalised",
+            "Iržikevičiusas-kind",
+            "intern",
+            "internationally",
+            "Iržikevičiusas-kind",
+            "a",
+        ];
+        let mut index = SpellingIndex::default();
+        let mut table = Spellings::default();
+        let mut naive: FxHashMap<&str, u32> = FxHashMap::default();
+        for w in words {
+            let next = naive.len() as u32;
+            let want = *naive.entry(w).or_insert(next);
+            assert_eq!(index.number(w, &mut table), want, "{w}");
+        }
+        assert_eq!(table.len(), 7);
+        assert_eq!(table.get(2), "internationalised");
+        assert_eq!(table.get(5), "Iržikevičiusas-kind");
+    }
     use crate::config::Overrides;
     use crate::prepare::prepare;
 

@@ -1035,23 +1035,27 @@ fn count_segment(
         }
         return;
     }
-    // Prepared documents are kept until the segment is stored.
-    let mut kept: Vec<Option<(&'static str, u64, Prepared)>> = Vec::new();
+    // Each document goes into the segment's entry as soon as it is counted.
+    let store = cache.zip(segment.key);
+    if store.is_some() {
+        buffers.segment.start_entry();
+    }
     let mut changed = false;
     for job in &segment.jobs {
         let before = partial.changed_sources.len();
-        kept.push(count_document(
-            analyzer, cache, partial, buffers, source_id, job, None,
-        ));
+        let kept = count_document(analyzer, cache, partial, buffers, source_id, job, None);
         changed |= partial.changed_sources.len() > before;
+        if store.is_some() {
+            let document = kept.as_ref().map(|(e, r, p)| (*e, *r, p));
+            buffers.segment.add_to_entry(document);
+        }
+        if let Some((_, _, prepared)) = kept {
+            buffers.prepare.recycle(prepared);
+        }
         bar.inc(1);
     }
-    if let (Some(cache), Some(key), false) = (cache, segment.key, changed) {
-        let parts: Vec<Option<(&str, u64, &Prepared)>> = kept
-            .iter()
-            .map(|k| k.as_ref().map(|(e, r, p)| (*e, *r, p)))
-            .collect();
-        match cache.store_segment_reusing(key, &parts, &mut buffers.segment) {
+    if let (Some((cache, key)), false) = (store, changed) {
+        match cache.store_entry(key, &mut buffers.segment) {
             (table, Ok(())) => {
                 if let SegmentSpellings::Collect = spellings {
                     partial.segment_spellings.push((key, table));
@@ -1059,9 +1063,6 @@ fn count_segment(
             }
             (_, Err(e)) => partial.cache_errors.push(e.to_string()),
         }
-    }
-    for (_, _, prepared) in kept.into_iter().flatten() {
-        buffers.prepare.recycle(prepared);
     }
 }
 
