@@ -94,8 +94,8 @@ pub fn prepare(raw: &str, boilerplate: &[LinePattern]) -> Prepared {
 /// sliding one).
 #[derive(Debug, Default)]
 pub struct PrepareBuffers {
-    /// Documents given back (a segment's, once its cache entry is written).
-    spare: Vec<Prepared>,
+    /// The last document given back.
+    spare: Prepared,
     folded: String,
     slots: Vec<u128>,
     numbers: Vec<u32>,
@@ -104,7 +104,7 @@ pub struct PrepareBuffers {
 impl PrepareBuffers {
     /// Keeps a document's arrays for a later [`prepare_reusing`].
     pub fn recycle(&mut self, prepared: Prepared) {
-        self.spare.push(prepared);
+        self.spare = prepared;
     }
 }
 
@@ -119,7 +119,7 @@ pub fn prepare_reusing(
         mut tokens,
         mut spelling,
         mut first_use,
-    } = buffers.spare.pop().unwrap_or_default();
+    } = std::mem::take(&mut buffers.spare);
     normalize_into(raw, boilerplate, &mut buffers.folded, &mut text);
     tokenize_into(&text, &mut tokens);
     // Sized for the distinct spellings a text of this length has (a short
