@@ -29,6 +29,13 @@ fn files_under(dir: &Path, out: &mut Vec<PathBuf>) {
         .collect();
     entries.sort();
     for path in entries {
+        // framescope skips hidden files (a bench set's `.stamp`, say).
+        if path
+            .file_name()
+            .is_some_and(|n| n.to_string_lossy().starts_with('.'))
+        {
+            continue;
+        }
         if path.is_dir() {
             files_under(&path, out);
         } else {
