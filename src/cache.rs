@@ -73,7 +73,7 @@ use crate::analyze::pair_digest::{PairDigest, COLLOCATES_PER_STEM};
 use crate::analyze::uncertainty::{BootstrapMemo, DrawCounts, MemoSums};
 use crate::count::{DocumentText, KnownForms, SourceTextCounts, Words};
 use crate::ingest::FileStamp;
-use crate::prepare::{sentences_fit, words_fit, Prepared};
+use crate::prepare::{packed, sentences_fit, words_fit, Prepared, PACKED_BYTES};
 use crate::report::write::{TEMP_PREFIX, TEMP_SUFFIX};
 use crate::report::{Collocation, SourceCollocations};
 use crate::tokenize::Word;
@@ -193,7 +193,7 @@ pub struct CachedSegment {
 
 /// What one worker reuses from one segment entry to the next: the arrays
 /// of a segment it gave back ([`SegmentBuffers::recycle`]), and those an
-/// entry is built in ([`Cache::store_segment_reusing`]). Fresh buffers for
+/// entry is built in ([`SegmentBuffers::start_entry`]). Fresh buffers for
 /// each segment cost a page fault per 4 KiB of the entries read or written.
 #[derive(Debug, Default)]
 pub struct SegmentBuffers {
@@ -224,9 +224,8 @@ struct EntryBuilder {
 }
 
 /// Numbers of spellings in a segment's table, looked up by their text: a
-/// spelling of up to 16 bytes by its bytes packed into a `u128` (no word
-/// holds a NUL byte, so zero padding cannot make two spellings equal), a
-/// longer one (rare) as a string of its own.
+/// spelling of up to 16 bytes by its bytes packed into a `u128` as
+/// `prepare` packs them, a longer one (rare) as a string of its own.
 #[derive(Debug, Default)]
 struct SpellingIndex {
     short: FxHashMap<u128, u32>,
@@ -236,13 +235,10 @@ struct SpellingIndex {
 impl SpellingIndex {
     /// The number of `spelling`, added to `table` if it is new.
     fn number(&mut self, spelling: &str, table: &mut Spellings) -> u32 {
-        let bytes = spelling.as_bytes();
-        if bytes.len() <= 16 {
-            let mut packed = [0u8; 16];
-            packed[..bytes.len()].copy_from_slice(bytes);
+        if spelling.len() <= PACKED_BYTES {
             *self
                 .short
-                .entry(u128::from_le_bytes(packed))
+                .entry(packed(spelling.as_bytes(), 0, spelling.len()))
                 .or_insert_with(|| table.push(spelling))
         } else if let Some(&k) = self.long.get(spelling) {
             k
@@ -316,9 +312,7 @@ impl SegmentBuffers {
         put_u64(&mut e.headers, prepared.tokens.sentences.len() as u64);
         put_u64(&mut e.headers, (e.spans.len() - spans_before) as u64);
     }
-}
 
-impl SegmentBuffers {
     /// Keeps a segment's arrays for the next [`Cache::load_segment_reusing`].
     pub fn recycle(&mut self, segment: CachedSegment) {
         self.spare = Some(segment);
@@ -1658,6 +1652,8 @@ impl<'a> Reader<'a> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::config::Overrides;
+    use crate::prepare::prepare;
 
     #[test]
     fn a_segments_spellings_are_numbered_by_first_use_whatever_their_length() {
@@ -1688,8 +1684,6 @@ mod tests {
         assert_eq!(table.get(2), "internationalised");
         assert_eq!(table.get(5), "Iržikevičiusas-kind");
     }
-    use crate::config::Overrides;
-    use crate::prepare::prepare;
 
     fn stamp(changed_ns: i64) -> FileStamp {
         FileStamp {

@@ -153,7 +153,7 @@ pub fn prepare_reusing(
 }
 
 /// Longest spelling kept by its bytes in one `u128` (nearly every word).
-const PACKED_BYTES: usize = 16;
+pub(crate) const PACKED_BYTES: usize = 16;
 
 /// The numbers of a text's distinct spellings, looked up by byte range.
 ///
@@ -243,7 +243,7 @@ impl<'t> SpellingNumbers<'t> {
 }
 
 /// `bytes[start..end]` (at most 16 bytes) as a little-endian number, zero-padded.
-fn packed(bytes: &[u8], start: usize, end: usize) -> u128 {
+pub(crate) fn packed(bytes: &[u8], start: usize, end: usize) -> u128 {
     let len = end - start;
     debug_assert!((1..=PACKED_BYTES).contains(&len));
     match bytes.get(start..start + PACKED_BYTES) {
