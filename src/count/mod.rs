@@ -735,18 +735,47 @@ impl DocumentText for Prepared {
 
 /// A tally's own numbers for a table of spellings (from [`Tally::spelling_ids`]);
 /// meaningful only to the tally that made them.
+///
+/// What counting needs of a spelling is copied next to its number: a word
+/// is then one read of this table, which a document's (or segment's) few
+/// thousand spellings keep in cache. Reading the vocabulary's entry instead
+/// was a cache miss for most words of a long text (a large corpus has
+/// hundreds of thousands of spellings).
 #[derive(Debug, Clone, Default)]
 pub struct SpellingIds {
-    ids: Vec<u32>,
+    spellings: Vec<SpellingEntry>,
+}
+
+/// One spelling of a [`SpellingIds`] table.
+#[derive(Debug, Clone, Copy)]
+struct SpellingEntry {
+    /// Its number in the tally's vocabulary.
+    id: u32,
+    /// Its stem's and form's ids.
+    stem: u32,
+    form: u32,
+    /// Not a stopword.
+    content: bool,
     /// Whether the spelling matches any term word: a sentence without such
     /// a word needs no matching, which a re-run (that only matches) mostly skips.
-    may_match: Vec<bool>,
+    may_match: bool,
+}
+
+impl SpellingIds {
+    fn push(&mut self, id: u32, info: &WordInfo) {
+        self.spellings.push(SpellingEntry {
+            id,
+            stem: info.stem,
+            form: info.form,
+            content: info.content,
+            may_match: !info.matches.is_empty(),
+        });
+    }
 }
 
 /// Buffers for one document (allocated per document: keeping them in the tally raised peak RSS on Gutenberg x10 by 20-30 MiB).
 #[derive(Default)]
 struct Scratch {
-    ids: Vec<u32>,
     content: Vec<u32>,
     content_positions: Vec<u32>,
     candidates: Vec<(u16, Match)>,
@@ -839,9 +868,7 @@ impl Tally {
         let mut out = SpellingIds::default();
         for spelling in spellings {
             let id = Vocab::lookup(&mut self.vocab, spelling, analyzer);
-            let matches = &self.vocab.words[id as usize].matches;
-            out.ids.push(id);
-            out.may_match.push(!matches.is_empty());
+            out.push(id, &self.vocab.words[id as usize]);
         }
         out
     }
@@ -853,14 +880,13 @@ impl Tally {
     /// # Panics
     /// If a number is not in the vocabulary.
     pub fn numbered_spelling_ids(&self, numbers: &[u32]) -> SpellingIds {
-        let words = &self.vocab.words;
-        SpellingIds {
-            ids: numbers.to_vec(),
-            may_match: numbers
-                .iter()
-                .map(|&id| !words[id as usize].matches.is_empty())
-                .collect(),
+        let mut out = SpellingIds {
+            spellings: Vec::with_capacity(numbers.len()),
+        };
+        for &id in numbers {
+            out.push(id, &self.vocab.words[id as usize]);
         }
+        out
     }
 
     /// Counts a document (or block) given as words that refer to a table of
@@ -917,9 +943,9 @@ impl Tally {
             let anchor_before = scratch.matches[ANCHOR_LIST].len();
             matching.clear();
             for (&k, position) in words.spelling[range.clone()].iter().zip(sentence.start..) {
-                if ids.may_match[k as usize] {
-                    let id = ids.ids[k as usize];
-                    matching.push((position, &vocab.words[id as usize].matches));
+                let entry = &ids.spellings[k as usize];
+                if entry.may_match {
+                    matching.push((position, &vocab.words[entry.id as usize].matches));
                 }
             }
             if !matching.is_empty() {
@@ -935,21 +961,16 @@ impl Tally {
             if !count_text && anchors.is_empty() {
                 continue;
             }
-            scratch.ids.clear();
-            scratch
-                .ids
-                .extend(words.spelling[range].iter().map(|&k| ids.ids[k as usize]));
-            let ids_here = &scratch.ids;
             scratch.content.clear();
             scratch.content_positions.clear();
-            for (k, &id) in ids_here.iter().enumerate() {
-                let info = &vocab.words[id as usize];
-                if info.content {
-                    scratch.content.push(info.stem);
-                    scratch.content_positions.push(sentence.start + k as u32);
+            for (&k, position) in words.spelling[range].iter().zip(sentence.start..) {
+                let entry = &ids.spellings[k as usize];
+                if entry.content {
+                    scratch.content.push(entry.stem);
+                    scratch.content_positions.push(position);
                     if count_text {
-                        bump(&mut src.stems, info.stem);
-                        bump(&mut src.forms, info.form);
+                        bump(&mut src.stems, entry.stem);
+                        bump(&mut src.forms, entry.form);
                     }
                 }
             }
