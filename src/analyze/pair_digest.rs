@@ -182,21 +182,40 @@ fn strongest_collocates(
         let right = u128::from(n2) * (m_c + u128::from(marginals[o as usize]));
         left > right || (left == right && o < o2)
     };
+    // The weakest kept collocate of each full list, as (count, the two
+    // marginals' sum, partner): most candidates lose to it, and this test
+    // reads one entry of a compact array. Reading the list and the
+    // partner's marginal instead was two cache misses for most pairs (the
+    // rows come in order of their low stem, so the high stem's list is
+    // anywhere in an array of tens of megabytes).
+    let mut weakest: Vec<(u64, u128, u32)> = vec![(0, 0, 0); stem_count];
     tally.for_each_collocation(sources, min_count, |p| {
         let (a, b) = (number[p.a as usize], number[p.b as usize]);
         for (c, o) in [(a, b), (b, a)] {
             let c = c as usize;
-            let list = &mut kept[c * K..(c + 1) * K];
             let n = len[c] as usize;
             let candidate = (o, p.count);
-            if n == K && !beats(c, candidate, list[K - 1]) {
-                continue;
+            if n == K {
+                // `beats(c, candidate, weakest)`, from the compact entry.
+                let (n2, sum2, o2) = weakest[c];
+                let left = u128::from(p.count) * sum2;
+                let right =
+                    u128::from(n2) * (u128::from(marginals[c]) + u128::from(marginals[o as usize]));
+                if !(left > right || (left == right && o < o2)) {
+                    continue;
+                }
             }
+            let list = &mut kept[c * K..(c + 1) * K];
             let at = list[..n].partition_point(|&k| beats(c, k, candidate));
             let end = (n + 1).min(K);
             list.copy_within(at..end - 1, at + 1);
             list[at] = candidate;
             len[c] = end as u8;
+            if end == K {
+                let (o2, n2) = list[K - 1];
+                let sum2 = u128::from(marginals[c]) + u128::from(marginals[o2 as usize]);
+                weakest[c] = (n2, sum2, o2);
+            }
         }
     });
     let mut starts = Vec::with_capacity(stem_count + 1);
@@ -298,6 +317,28 @@ mod tests {
         // A partner's one collocate is the hub.
         let third = d.number("zorkd").unwrap();
         assert_eq!(d.collocates_of(third), &[(hub, 3)]);
+    }
+
+    #[test]
+    fn a_tie_with_the_weakest_kept_collocate_goes_to_the_alphabetically_first() {
+        // 21 partners, each met twice, first met in reverse alphabetical
+        // order: all tie, so the list (full after 20) must take in the
+        // last one met, the alphabetically first, and drop the last.
+        let c = config();
+        let a = Analyzer::new(&c, &[1]);
+        let mut t = Tally::default();
+        let mut partners: Vec<&str> = PARTNERS[..21].to_vec();
+        partners.sort_unstable_by(|x, y| y.cmp(x));
+        let mut text = String::new();
+        for partner in &partners {
+            text.push_str(&format!("Hubword {partner}.\nHubword {partner}.\n"));
+        }
+        t.add_document(&a, 0, 0, &text);
+        let d = digest(&t, 1);
+        let mut expected = partners.clone();
+        expected.sort_unstable();
+        expected.truncate(COLLOCATES_PER_STEM);
+        assert_eq!(collocate_names(&d, "hubword"), expected);
     }
 
     #[test]
