@@ -159,8 +159,7 @@ fn scan_word(text: &str, start: usize) -> (usize, bool) {
     let bytes = text.as_bytes();
     while j < text.len() {
         // ASCII letters and digits, the bulk of most text, without decoding
-        // and 16 bytes at a time: a byte-at-a-time loop ended every word
-        // with a mispredicted branch, most of the tokenizer's time.
+        // and eight bytes at a time (see `alphanumeric_bytes`).
         let run = ascii_alphanumeric_run(&bytes[j..]);
         if run > 0 {
             let letters = &bytes[j..j + run];
@@ -239,7 +238,7 @@ const ONES: u64 = 0x0101_0101_0101_0101;
 /// The high bit of each byte of `word` set when the byte is an ASCII letter
 /// or digit (the other bits are garbage): eight bytes in a dozen
 /// instructions. A byte-at-a-time loop ended nearly every word with a
-/// mispredicted branch, most of the tokenizer's time.
+/// mispredicted branch (about 40% of the tokenizer's time in a profile).
 fn alphanumeric_bytes(word: u64) -> u64 {
     // The high bit of each byte of `low7` (a byte below 0x80) set when it is in `lo..=hi`:
     // adding 0x80 - lo carries into the high bit exactly when byte >= lo,

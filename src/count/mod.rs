@@ -737,10 +737,10 @@ impl DocumentText for Prepared {
 /// meaningful only to the tally that made them.
 ///
 /// What counting needs of a spelling is copied next to its number: a word
-/// is then one read of this table, which a document's (or segment's) few
-/// thousand spellings keep in cache. Reading the vocabulary's entry instead
-/// was a cache miss for most words of a long text (a large corpus has
-/// hundreds of thousands of spellings).
+/// is then one read of this table, which holds only a document's (or a
+/// cached segment's) spellings and so mostly stays in cache. Reading the
+/// vocabulary's entry instead was a cache miss for most words of a long
+/// text (a large corpus has hundreds of thousands of spellings).
 #[derive(Debug, Clone, Default)]
 pub struct SpellingIds {
     spellings: Vec<SpellingEntry>,
