@@ -307,22 +307,14 @@ fn is_abbreviation(word: &str) -> bool {
 }
 
 /// Whether `word`, lowercased, is one of [`ABBREVIATIONS`]. Asked at nearly
-/// every sentence end: an ASCII word is lowercased on the stack, not in a
-/// new string.
+/// every sentence end: an ASCII word is compared ignoring case, without a
+/// lowercased copy.
 fn is_listed_abbreviation(word: &str) -> bool {
-    const LONGEST: usize = 6;
     if !word.is_ascii() {
         // (A non-ASCII letter can lowercase to an ASCII one: the Kelvin sign.)
         return ABBREVIATIONS.contains(&word.to_lowercase().as_str());
     }
-    if word.len() > LONGEST {
-        return false;
-    }
-    let mut lower = [0u8; LONGEST];
-    let lower = &mut lower[..word.len()];
-    lower.copy_from_slice(word.as_bytes());
-    lower.make_ascii_lowercase();
-    ABBREVIATIONS.iter().any(|a| a.as_bytes() == &lower[..])
+    ABBREVIATIONS.iter().any(|a| a.eq_ignore_ascii_case(word))
 }
 
 /// After terminal punctuation ending at byte `i`: `Some(())` if the sentence

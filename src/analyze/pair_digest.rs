@@ -176,19 +176,21 @@ fn strongest_collocates(
     let mut len: Vec<u8> = vec![0; stem_count];
     // Partners are stem numbers, in alphabetical order: a tie in strength
     // goes to the alphabetically first.
-    let beats = |c: usize, (o, n): (u32, u64), (o2, n2): (u32, u64)| {
-        let m_c = u128::from(marginals[c]);
-        let left = u128::from(n) * (m_c + u128::from(marginals[o2 as usize]));
-        let right = u128::from(n2) * (m_c + u128::from(marginals[o as usize]));
+    // Whether partner o (count n) beats o2 (count n2), given the
+    // marginal sums m_c + m_o and m_c + m_o2.
+    let wins = |(o, n): (u32, u64), sum: u128, (o2, n2): (u32, u64), sum2: u128| {
+        let (left, right) = (u128::from(n) * sum2, u128::from(n2) * sum);
         left > right || (left == right && o < o2)
     };
-    // The weakest kept collocate of each full list, as (count, the two
-    // marginals' sum, partner): most candidates lose to it, and this test
-    // reads one entry of a compact array. Reading the list and the
-    // partner's marginal instead was two cache misses for most pairs (the
-    // rows come in order of their low stem, so the high stem's list is
-    // anywhere in an array of tens of megabytes).
-    let mut weakest: Vec<(u64, u128, u32)> = vec![(0, 0, 0); stem_count];
+    let sum_of = |c: usize, o: u32| u128::from(marginals[c]) + u128::from(marginals[o as usize]);
+    let beats = |c: usize, x: (u32, u64), y: (u32, u64)| wins(x, sum_of(c, x.0), y, sum_of(c, y.0));
+    // The weakest kept collocate of each full list, with its marginal sum:
+    // most candidates lose to it, and this test reads one entry of a
+    // compact array. Reading the list and the partner's marginal instead
+    // was two cache misses for most pairs (the rows come in order of their
+    // low stem, so the high stem's list is anywhere in an array of tens of
+    // megabytes).
+    let mut weakest: Vec<((u32, u64), u128)> = vec![((0, 0), 0); stem_count];
     tally.for_each_collocation(sources, min_count, |p| {
         let (a, b) = (number[p.a as usize], number[p.b as usize]);
         for (c, o) in [(a, b), (b, a)] {
@@ -196,12 +198,8 @@ fn strongest_collocates(
             let n = len[c] as usize;
             let candidate = (o, p.count);
             if n == K {
-                // `beats(c, candidate, weakest)`, from the compact entry.
-                let (n2, sum2, o2) = weakest[c];
-                let left = u128::from(p.count) * sum2;
-                let right =
-                    u128::from(n2) * (u128::from(marginals[c]) + u128::from(marginals[o as usize]));
-                if !(left > right || (left == right && o < o2)) {
+                let (weakest_kept, its_sum) = weakest[c];
+                if !wins(candidate, sum_of(c, o), weakest_kept, its_sum) {
                     continue;
                 }
             }
@@ -212,9 +210,7 @@ fn strongest_collocates(
             list[at] = candidate;
             len[c] = end as u8;
             if end == K {
-                let (o2, n2) = list[K - 1];
-                let sum2 = u128::from(marginals[c]) + u128::from(marginals[o2 as usize]);
-                weakest[c] = (n2, sum2, o2);
+                weakest[c] = (list[K - 1], sum_of(c, list[K - 1].0));
             }
         }
     });
