@@ -8,6 +8,7 @@
 //! the stages in order over a thread pool.
 
 pub mod analyze;
+mod byte_runs;
 pub mod cache;
 pub mod cli;
 pub mod config;

@@ -16,6 +16,8 @@ use std::borrow::Cow;
 
 use unicode_normalization::{is_nfc_quick, IsNormalized, UnicodeNormalization};
 
+use crate::byte_runs::{self, within, HIGH_BITS};
+
 /// A boilerplate line: the whole (trimmed, case-folded) line, or its start when written with a trailing `*`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct LinePattern {
@@ -84,10 +86,14 @@ pub fn normalize_into(
     out: &mut String,
 ) {
     fold_characters(raw, folded);
-    let lines: Vec<&str> = folded.split('\n').map(str::trim).collect();
-    let mut kept: Vec<Option<Cow<str>>> = Vec::with_capacity(lines.len());
-    let longest_pattern = boilerplate.iter().map(|p| p.text.len()).max().unwrap_or(0);
-    for line in lines {
+    let boilerplate = BoilerplateFilter::new(boilerplate);
+    let mut addresses = AddressMarks::of(folded);
+    let mut kept: Vec<Option<KeptLine>> = Vec::new();
+    let mut line_start = 0;
+    for line_end in memchr::memchr_iter(b'\n', folded.as_bytes()).chain([folded.len()]) {
+        let (start, end) = (line_start, line_end);
+        line_start = line_end + 1;
+        let line = folded[start..end].trim();
         if line.is_empty() {
             kept.push(None);
             continue;
@@ -96,18 +102,152 @@ pub fn normalize_into(
             continue;
         }
         // A prefix pattern can match a longer line, so compare the line's start.
-        if !boilerplate.is_empty() && is_boilerplate(line, boilerplate, longest_pattern) {
+        if boilerplate.matches(line) {
             kept.push(None);
             continue;
         }
-        let cleaned = remove_urls_and_emails(line);
-        if cleaned.trim().is_empty() {
+        let text = if addresses.any_within(start, end) {
+            remove_urls_and_emails(line)
+        } else {
+            Cow::Borrowed(line)
+        };
+        if text.trim().is_empty() {
             // A line of URLs only: PDF footnotes dropped into a sentence.
             continue;
         }
-        kept.push(Some(cleaned));
+        // `is_ascii` reads a word at a time; counting characters a byte at
+        // a time (lines are too short for std's word-wise count) was a
+        // tenth of normalising.
+        let chars = if text.is_ascii() {
+            text.len()
+        } else {
+            text.chars().count()
+        };
+        kept.push(Some(KeptLine { text, chars }));
     }
     join_lines(&kept, out);
+}
+
+/// A line that stays, with its length in characters (the wrap width is
+/// measured in characters).
+struct KeptLine<'a> {
+    text: Cow<'a, str>,
+    chars: usize,
+}
+
+/// Where the folded text of a document has `://`, `@` or `www.`: the marks
+/// of a URL or e-mail address, found for the whole text at once (with
+/// memchr's vector search) instead of three searches of every line.
+struct AddressMarks<'a> {
+    schemes: std::iter::Peekable<memchr::memmem::FindIter<'a, 'static>>,
+    ats: std::iter::Peekable<memchr::Memchr<'a>>,
+    hosts: std::iter::Peekable<memchr::memmem::FindIter<'a, 'static>>,
+}
+
+impl<'a> AddressMarks<'a> {
+    fn of(text: &'a str) -> Self {
+        let bytes = text.as_bytes();
+        AddressMarks {
+            schemes: memchr::memmem::find_iter(bytes, "://").peekable(),
+            ats: memchr::memchr_iter(b'@', bytes).peekable(),
+            hosts: memchr::memmem::find_iter(bytes, "www.").peekable(),
+        }
+    }
+
+    /// Whether a mark starts in `start..end`. Calls must come in order of
+    /// `start` (lines, top to bottom): marks before `start` are passed for
+    /// good. Neither pattern overlaps itself, so the non-overlapping search
+    /// finds every occurrence.
+    fn any_within(&mut self, start: usize, end: usize) -> bool {
+        fn next_from(
+            marks: &mut std::iter::Peekable<impl Iterator<Item = usize>>,
+            start: usize,
+        ) -> Option<usize> {
+            while marks.next_if(|&at| at < start).is_some() {}
+            marks.peek().copied()
+        }
+        [
+            next_from(&mut self.schemes, start),
+            next_from(&mut self.ats, start),
+            next_from(&mut self.hosts, start),
+        ]
+        .into_iter()
+        .flatten()
+        .any(|at| at < end)
+    }
+}
+
+/// The boilerplate patterns, with what tells most lines apart from all of
+/// them without folding the line (an allocation).
+struct BoilerplateFilter<'a> {
+    patterns: &'a [LinePattern],
+    /// The longest pattern's length in bytes.
+    longest: usize,
+    /// `first_bytes[b]`: some pattern starts with ASCII byte `b`.
+    first_bytes: [bool; 128],
+    /// Each pattern's first word.
+    heads: Vec<&'a str>,
+}
+
+impl<'a> BoilerplateFilter<'a> {
+    fn new(patterns: &'a [LinePattern]) -> Self {
+        let mut first_bytes = [false; 128];
+        for p in patterns {
+            if let Some(&b) = p.text.as_bytes().first().filter(|b| b.is_ascii()) {
+                first_bytes[usize::from(b)] = true;
+            }
+        }
+        BoilerplateFilter {
+            patterns,
+            longest: patterns.iter().map(|p| p.text.len()).max().unwrap_or(0),
+            first_bytes,
+            heads: patterns
+                .iter()
+                .map(|p| p.text.split(' ').next().unwrap_or(""))
+                .collect(),
+        }
+    }
+
+    /// Whether the trimmed `line` is boilerplate.
+    fn matches(&self, line: &str) -> bool {
+        if self.patterns.is_empty() {
+            return false;
+        }
+        // Almost no line is boilerplate: most are told apart by their first
+        // letter, the others by their first word, case-insensitively.
+        if let Some(&first) = line.as_bytes().first() {
+            let first = first.to_ascii_lowercase();
+            if first.is_ascii() && !self.first_bytes[usize::from(first)] {
+                return false;
+            }
+        }
+        let first_word = line.split_whitespace().next().unwrap_or("");
+        let could_match = self.heads.iter().any(|head| {
+            first_word.len() >= head.len()
+                && first_word
+                    .chars()
+                    .zip(head.chars())
+                    .all(|(a, b)| a.to_lowercase().eq(std::iter::once(b)))
+        });
+        if !could_match {
+            return false;
+        }
+        // Only lines that could be that short are folded whole; longer lines
+        // can only match a prefix pattern.
+        let cut = line
+            .char_indices()
+            .nth(4 * self.longest + 8)
+            .map_or(line, |(i, _)| &line[..i]);
+        let whole = cut.len() == line.len();
+        let folded = fold_line(cut);
+        self.patterns.iter().any(|p| {
+            if whole {
+                p.matches(&folded)
+            } else {
+                p.prefix && folded.starts_with(&p.text)
+            }
+        })
+    }
 }
 
 /// Folds `raw`'s characters (see the module documentation) into `out`.
@@ -128,9 +268,7 @@ fn fold_characters(raw: &str, out: &mut String) {
     while i < bytes.len() {
         // Most text is runs of printable ASCII that stay as they are: copy them whole.
         let run = i;
-        while i < bytes.len() && is_plain_ascii(bytes[i]) {
-            i += 1;
-        }
+        i += plain_ascii_run(&bytes[i..]);
         if i > run {
             out.push_str(&text[run..i]);
             prev = bytes[i - 1] as char;
@@ -183,6 +321,21 @@ fn is_plain_ascii(b: u8) -> bool {
     (0x20..0x7f).contains(&b) && b != b'`' || b == b'\n'
 }
 
+/// How many bytes at the start of `bytes` are [plain](is_plain_ascii).
+fn plain_ascii_run(bytes: &[u8]) -> usize {
+    byte_runs::leading_run(bytes, plain_ascii_bytes, is_plain_ascii)
+}
+
+/// [`is_plain_ascii`] for the eight bytes of `word`: the high bit of each
+/// plain byte set (the other bits are garbage). Text is runs of plain bytes
+/// between line ends (`\r` in CRLF files) and typographic characters: a
+/// byte-at-a-time loop was a fifth of normalising.
+fn plain_ascii_bytes(word: u64) -> u64 {
+    let low7 = word & !HIGH_BITS;
+    let printable_but_backtick = within(low7, 0x20, b'`' - 1) | within(low7, b'`' + 1, 0x7e);
+    (printable_but_backtick | within(low7, b'\n', b'\n')) & !word & HIGH_BITS
+}
+
 /// What character `c` becomes (`None`: it is dropped), given the character
 /// written before it and the one after it.
 fn fold_char(c: char, prev: char, next: Option<char>) -> Option<char> {
@@ -209,6 +362,14 @@ fn fold_char(c: char, prev: char, next: Option<char>) -> Option<char> {
 
 /// "2", "- 14 -", "Page 3", "3 / 12": page furniture, not text.
 fn is_page_number(line: &str) -> bool {
+    // Most lines start with a letter, which a page number's core cannot.
+    if line
+        .as_bytes()
+        .first()
+        .is_some_and(|&b| b.is_ascii_alphabetic() && !matches!(b, b'P' | b'p'))
+    {
+        return false;
+    }
     let rest = line
         .strip_prefix("Page ")
         .or_else(|| line.strip_prefix("page "))
@@ -237,53 +398,10 @@ fn is_url_or_email(chunk: &str) -> bool {
     false
 }
 
-fn is_boilerplate(line: &str, patterns: &[LinePattern], longest_pattern: usize) -> bool {
-    // Folding costs an allocation, and almost no line is boilerplate: first a
-    // check without allocating, on the first letter and then the first word,
-    // case-insensitively.
-    if let Some(&first) = line.as_bytes().first() {
-        let first = first.to_ascii_lowercase();
-        if first.is_ascii()
-            && !patterns
-                .iter()
-                .any(|p| p.text.as_bytes().first() == Some(&first))
-        {
-            return false;
-        }
-    }
-    let first_word = line.split_whitespace().next().unwrap_or("");
-    let could_match = patterns.iter().any(|p| {
-        let head = p.text.split(' ').next().unwrap_or("");
-        first_word.len() >= head.len()
-            && first_word
-                .chars()
-                .zip(head.chars())
-                .all(|(a, b)| a.to_lowercase().eq(std::iter::once(b)))
-    });
-    if !could_match {
-        return false;
-    }
-    // Only lines that could be that short are folded whole; longer lines can
-    // only match a prefix pattern.
-    let cut = line
-        .char_indices()
-        .nth(4 * longest_pattern + 8)
-        .map_or(line, |(i, _)| &line[..i]);
-    let whole = cut.len() == line.len();
-    let folded = fold_line(cut);
-    patterns.iter().any(|p| {
-        if whole {
-            p.matches(&folded)
-        } else {
-            p.prefix && folded.starts_with(&p.text)
-        }
-    })
-}
-
+/// `line` without its URLs and e-mail addresses (chunks between spaces that
+/// [`is_url_or_email`]). Only for a line with a mark of one (see
+/// [`AddressMarks`]): the line is copied whether or not a chunk goes.
 fn remove_urls_and_emails(line: &str) -> Cow<'_, str> {
-    if !line.contains("://") && !line.contains('@') && !line.contains("www.") {
-        return Cow::Borrowed(line);
-    }
     let mut out = String::with_capacity(line.len());
     for chunk in line.split(' ') {
         if is_url_or_email(chunk) {
@@ -306,40 +424,45 @@ fn remove_urls_and_emails(line: &str) -> Cow<'_, str> {
 
 /// Joins the kept lines (None = blank or boilerplate) into text where `\n`
 /// marks a hard sentence break.
-fn join_lines(lines: &[Option<Cow<str>>], out: &mut String) {
-    let mut lengths: Vec<usize> = lines.iter().flatten().map(|l| l.chars().count()).collect();
-    lengths.sort_unstable();
-    let width = lengths.get(lengths.len() * 9 / 10).copied().unwrap_or(0);
+fn join_lines(lines: &[Option<KeptLine>], out: &mut String) {
+    let mut lengths: Vec<usize> = lines.iter().flatten().map(|l| l.chars).collect();
+    let width = if lengths.is_empty() {
+        0
+    } else {
+        // The 90th percentile: the width a wrapped file wraps at.
+        let at = lengths.len() * 9 / 10;
+        *lengths.select_nth_unstable(at).1
+    };
     let wrapped = width <= WRAPPED_MAX_WIDTH;
 
     // The lines and a separator after each: the most the text can need.
-    let most = lines.iter().flatten().map(|l| l.len() + 1).sum();
+    let most = lines.iter().flatten().map(|l| l.text.len() + 1).sum();
     out.clear();
     out.reserve(most);
-    let mut prev: Option<&str> = None;
+    let mut prev: Option<&KeptLine> = None;
     let mut blank_between = false;
     for line in lines {
-        let Some(line) = line.as_deref() else {
+        let Some(line) = line else {
             blank_between = true;
             continue;
         };
         if let Some(p) = prev {
-            out.push_str(separator(p, line, blank_between, wrapped, width));
+            out.push_str(separator(p, &line.text, blank_between, wrapped, width));
         }
-        out.push_str(line);
+        out.push_str(&line.text);
         prev = Some(line);
         blank_between = false;
     }
 }
 
 fn separator(
-    prev: &str,
+    prev: &KeptLine,
     next: &str,
     blank_between: bool,
     wrapped: bool,
     width: usize,
 ) -> &'static str {
-    let mut prev_tail = prev.chars().rev();
+    let mut prev_tail = prev.text.chars().rev();
     let last = prev_tail.next().unwrap_or(' ');
     let before_last = prev_tail.next().unwrap_or(' ');
     let first = next.chars().next().unwrap_or(' ');
@@ -357,7 +480,7 @@ fn separator(
         // One paragraph (or heading) per line.
         return "\n";
     }
-    let short = (prev.chars().count() as f64) < SHORT_LINE_FRACTION * width as f64;
+    let short = (prev.chars as f64) < SHORT_LINE_FRACTION * width as f64;
     let starts_block =
         first.is_uppercase() || first.is_ascii_digit() || matches!(first, '"' | '\'' | '(' | '[');
     if short && starts_block && !ends_sentence(last) || (blank_between && ends_sentence(last)) {
@@ -453,7 +576,40 @@ mod tests {
                 .collect();
             let folded = fold_line(line);
             let full = patterns.iter().any(|p| p.matches(&folded));
-            prop_assert_eq!(is_boilerplate(line, &patterns, 20), full);
+            prop_assert_eq!(BoilerplateFilter::new(&patterns).matches(line), full);
+        }
+    }
+
+    #[test]
+    fn plain_runs_end_at_the_first_byte_that_folding_may_change() {
+        byte_runs::assert_run_agrees_with_bytes(
+            plain_ascii_run,
+            is_plain_ascii,
+            b"Ab 9_{~\n!a ".repeat(2).as_slice(),
+        );
+    }
+
+    proptest! {
+        #[test]
+        fn address_marks_agree_with_a_search_of_each_line(
+            pieces in proptest::collection::vec(
+                prop::sample::select(vec!["://", ":/", "/", "@", "www.", "ww", "w", ".", "\n", " ", "a"]),
+                0..40,
+            ),
+            asked in proptest::collection::vec(any::<bool>(), 40),
+        ) {
+            let text = pieces.concat();
+            let mut marks = AddressMarks::of(&text);
+            let mut start = 0;
+            for (k, line) in text.split('\n').enumerate() {
+                let end = start + line.len();
+                // Lines that are not asked about (blank, boilerplate) are skipped.
+                if asked[k % asked.len()] {
+                    let expected = line.contains("://") || line.contains('@') || line.contains("www.");
+                    prop_assert_eq!(marks.any_within(start, end), expected, "line {:?}", line);
+                }
+                start = end + 1;
+            }
         }
     }
 

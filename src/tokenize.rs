@@ -16,6 +16,8 @@ use std::ops::Range;
 
 use unicode_normalization::char::is_combining_mark;
 
+use crate::byte_runs::{self, within, HIGH_BITS, ONES};
+
 /// One word: byte range in the normalised text.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Word {
@@ -216,38 +218,14 @@ fn scan_word(text: &str, start: usize) -> (usize, bool) {
 
 /// How many bytes at the start of `bytes` are ASCII letters or digits.
 fn ascii_alphanumeric_run(bytes: &[u8]) -> usize {
-    let mut run = 0;
-    while let Some(chunk) = bytes.get(run..run + 8) {
-        let word = u64::from_le_bytes(chunk.try_into().expect("8 bytes"));
-        let others = !alphanumeric_bytes(word) & HIGH_BITS;
-        if others != 0 {
-            // Little-endian: the first byte is the lowest.
-            return run + others.trailing_zeros() as usize / 8;
-        }
-        run += 8;
-    }
-    run + bytes[run..]
-        .iter()
-        .take_while(|b| b.is_ascii_alphanumeric())
-        .count()
+    byte_runs::leading_run(bytes, alphanumeric_bytes, |b| b.is_ascii_alphanumeric())
 }
 
-const HIGH_BITS: u64 = 0x8080_8080_8080_8080;
-const ONES: u64 = 0x0101_0101_0101_0101;
-
 /// The high bit of each byte of `word` set when the byte is an ASCII letter
-/// or digit (the other bits are garbage): eight bytes in a dozen
-/// instructions. A byte-at-a-time loop ended nearly every word with a
-/// mispredicted branch (about 40% of the tokenizer's time in a profile).
+/// or digit (the other bits are garbage). A byte-at-a-time loop ended nearly
+/// every word with a mispredicted branch (about 40% of the tokenizer's time
+/// in a profile).
 fn alphanumeric_bytes(word: u64) -> u64 {
-    // The high bit of each byte of `low7` (a byte below 0x80) set when it is in `lo..=hi`:
-    // adding 0x80 - lo carries into the high bit exactly when byte >= lo,
-    // adding 0x7f - hi when byte > hi; no sum carries into the next byte.
-    let within = |low7: u64, lo: u8, hi: u8| {
-        let at_least_lo = low7 + ONES * u64::from(0x80 - lo);
-        let above_hi = low7 + ONES * u64::from(0x7f - hi);
-        at_least_lo & !above_hi
-    };
     let low7 = word & !HIGH_BITS;
     // `| 0x20` maps 'A'..='Z' onto 'a'..='z' and nothing else onto them.
     let letters = within(low7 | (ONES * 0x20), b'a', b'z');
@@ -517,25 +495,11 @@ mod tests {
 
     #[test]
     fn alphanumeric_runs_end_at_the_first_other_byte_whatever_it_is() {
-        // Every byte value at every place of the first two 8-byte blocks and
-        // the tail, among letters and digits of both cases.
-        let filler: Vec<u8> = b"aZ09zA9m".iter().cycle().take(21).copied().collect();
-        for b in 0..=255u8 {
-            for at in 0..filler.len() {
-                let mut bytes = filler.clone();
-                bytes[at] = b;
-                let expected = if b.is_ascii_alphanumeric() {
-                    filler.len()
-                } else {
-                    at
-                };
-                assert_eq!(
-                    ascii_alphanumeric_run(&bytes),
-                    expected,
-                    "byte {b:#04x} at {at}"
-                );
-            }
-        }
+        byte_runs::assert_run_agrees_with_bytes(
+            ascii_alphanumeric_run,
+            |b| b.is_ascii_alphanumeric(),
+            &b"aZ09zA9m".repeat(3)[..21],
+        );
     }
 
     #[test]
