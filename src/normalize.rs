@@ -135,13 +135,36 @@ struct KeptLine<'a> {
     chars: usize,
 }
 
-/// Where the folded text of a document has `://`, `@` or `www.`: the marks
-/// of a URL or e-mail address, found for the whole text at once (with
-/// memchr's vector search) instead of three searches of every line.
+/// Where the folded text of a document has `://`, `@` or `www.` (in any
+/// case, as [`is_url_or_email`] reads it): the marks of a URL or e-mail
+/// address, found for the whole text at once (with memchr's vector search)
+/// instead of three searches of every line.
 struct AddressMarks<'a> {
     schemes: std::iter::Peekable<memchr::memmem::FindIter<'a, 'static>>,
     ats: std::iter::Peekable<memchr::Memchr<'a>>,
-    hosts: std::iter::Peekable<memchr::memmem::FindIter<'a, 'static>>,
+    hosts: std::iter::Peekable<HostMarks<'a>>,
+}
+
+/// Where `www.` starts, in any case: each `.` whose three bytes before it
+/// are `www` (a case-insensitive substring search would need eight
+/// patterns; full stops are few enough to check one by one).
+struct HostMarks<'a> {
+    dots: memchr::Memchr<'a>,
+    bytes: &'a [u8],
+}
+
+impl Iterator for HostMarks<'_> {
+    type Item = usize;
+
+    fn next(&mut self) -> Option<usize> {
+        let bytes = self.bytes;
+        self.dots.find_map(|at| {
+            let start = at.checked_sub(3)?;
+            bytes[start..at]
+                .eq_ignore_ascii_case(b"www")
+                .then_some(start)
+        })
+    }
 }
 
 impl<'a> AddressMarks<'a> {
@@ -150,7 +173,11 @@ impl<'a> AddressMarks<'a> {
         AddressMarks {
             schemes: memchr::memmem::find_iter(bytes, "://").peekable(),
             ats: memchr::memchr_iter(b'@', bytes).peekable(),
-            hosts: memchr::memmem::find_iter(bytes, "www.").peekable(),
+            hosts: HostMarks {
+                dots: memchr::memchr_iter(b'.', bytes),
+                bytes,
+            }
+            .peekable(),
         }
     }
 
@@ -405,18 +432,20 @@ fn remove_urls_and_emails(line: &str) -> Cow<'_, str> {
     let mut out = String::with_capacity(line.len());
     for chunk in line.split(' ') {
         if is_url_or_email(chunk) {
-            // Keep sentence punctuation that followed the address.
+            // Keep sentence punctuation that followed the address; an
+            // address without any leaves no second space behind.
             if let Some(p) = chunk
                 .chars()
                 .last()
                 .filter(|c| matches!(c, '.' | '!' | '?' | ',' | ';'))
             {
                 out.push(p);
+                out.push(' ');
             }
         } else {
             out.push_str(chunk);
+            out.push(' ');
         }
-        out.push(' ');
     }
     out.truncate(out.trim_end().len());
     Cow::Owned(out)
@@ -593,7 +622,7 @@ mod tests {
         #[test]
         fn address_marks_agree_with_a_search_of_each_line(
             pieces in proptest::collection::vec(
-                prop::sample::select(vec!["://", ":/", "/", "@", "www.", "ww", "w", ".", "\n", " ", "a"]),
+                prop::sample::select(vec!["://", ":/", "/", "@", "www.", "WwW.", "ww", "w", "W", ".", "\n", " ", "a"]),
                 0..40,
             ),
             asked in proptest::collection::vec(any::<bool>(), 40),
@@ -605,7 +634,8 @@ mod tests {
                 let end = start + line.len();
                 // Lines that are not asked about (blank, boilerplate) are skipped.
                 if asked[k % asked.len()] {
-                    let expected = line.contains("://") || line.contains('@') || line.contains("www.");
+                    let lower = line.to_ascii_lowercase();
+                    let expected = line.contains("://") || line.contains('@') || lower.contains("www.");
                     prop_assert_eq!(marks.any_within(start, end), expected, "line {:?}", line);
                 }
                 start = end + 1;
@@ -668,6 +698,8 @@ mod tests {
     fn boilerplate_and_urls_are_removed() {
         let raw = "Good text.\n\nLeave a Reply\n\nYou may like\nhttps://avim.org.tr/en/Yorum/X-Y\nMail me at a.b@example.org. Or see www.example.com/x, then go.";
         assert_eq!(norm(raw), "Good text.\nMail me at . Or see , then go.");
+        // An address in capitals, on a line with no other mark, goes too.
+        assert_eq!(norm("Visit WWW.EXAMPLE.COM today."), "Visit today.");
     }
 
     #[test]
