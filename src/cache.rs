@@ -102,6 +102,7 @@ const CODE_FINGERPRINT: u64 = fnv1a(&[
     include_str!("ingest.rs"),
     include_str!("normalize.rs"),
     include_str!("tokenize.rs"),
+    include_str!("byte_runs.rs"),
     include_str!("prepare.rs"),
     include_str!("stem.rs"),
     include_str!("count/mod.rs"),
