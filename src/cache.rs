@@ -96,33 +96,59 @@ pub const RACY_NS: i64 = 2_000_000_000;
 /// magic, version, kind, key, payload length, checksum.
 const HEADER_LEN: usize = 8 + 4 + 1 + 16 + 8 + 8;
 
-/// A hash of the source code of every stage whose output the cache holds, so
-/// that a build with a changed tokenizer never reuses an older build's entries.
-const CODE_FINGERPRINT: u64 = fnv1a(&[
-    include_str!("ingest.rs"),
-    include_str!("normalize.rs"),
-    include_str!("tokenize.rs"),
-    include_str!("byte_runs.rs"),
-    include_str!("prepare.rs"),
-    include_str!("stem.rs"),
-    include_str!("count/mod.rs"),
-    include_str!("count/pairs.rs"),
-    include_str!("cache.rs"),
-]);
+/// Source files (paths relative to `src/`) with their text, from one list
+/// of literal paths: the fingerprints hash the texts, and a test checks
+/// that every module the listed files use is listed or known not to change
+/// the cached contents.
+macro_rules! source_files {
+    ($($path:literal),* $(,)?) => {
+        &[$(($path, include_str!($path))),*]
+    };
+}
+
+/// The code of every stage whose output the document, source and
+/// spellings entries hold, so that a build with a changed tokenizer never
+/// reuses an older build's entries.
+const TEXT_STAGE_FILES: &[(&str, &str)] = source_files![
+    "ingest.rs",
+    "normalize.rs",
+    "tokenize.rs",
+    "byte_runs.rs",
+    "prepare.rs",
+    "stem.rs",
+    "count/mod.rs",
+    "count/pairs.rs",
+    "cache.rs",
+];
+const CODE_FINGERPRINT: u64 = fnv1a(TEXT_STAGE_FILES);
+
+/// The same for the analysis entries (the pair digest, the bootstrap's
+/// sums and draw counts): a changed collocation score or resampling scheme
+/// must not be answered from an older build's entries. (They are also keyed
+/// by the settings key, which covers the text stages.)
+const ANALYSIS_FILES: &[(&str, &str)] = source_files![
+    "analyze/mod.rs",
+    "analyze/pair_digest.rs",
+    "analyze/collocations.rs",
+    "analyze/stats.rs",
+    "analyze/uncertainty.rs",
+];
+const ANALYSIS_FINGERPRINT: u64 = fnv1a(ANALYSIS_FILES);
 
 /// The same for what turns a chart's SVG into its PNG: the rasteriser and
 /// the crates it uses (their versions are in Cargo.lock; the fonts are a crate).
-const CHART_FINGERPRINT: u64 = fnv1a(&[
-    include_str!("report/charts/render.rs"),
-    include_str!("report/charts/style.rs"),
-    include_str!("../Cargo.lock"),
+const CHART_FINGERPRINT: u64 = fnv1a(source_files![
+    "report/charts/render.rs",
+    "report/charts/style.rs",
+    "../Cargo.lock",
 ]);
 
-const fn fnv1a(parts: &[&str]) -> u64 {
+/// FNV-1a over the texts of `files` (a `const fn`: xxh3 is not one).
+const fn fnv1a(files: &[(&str, &str)]) -> u64 {
     let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
     let mut p = 0;
-    while p < parts.len() {
-        let bytes = parts[p].as_bytes();
+    while p < files.len() {
+        let bytes = files[p].1.as_bytes();
         let mut i = 0;
         while i < bytes.len() {
             hash ^= bytes[i] as u64;
@@ -876,6 +902,7 @@ impl Cache {
         let mut hasher = Xxh3::new();
         hasher.update(b"digest");
         hasher.update(&self.settings.0.to_le_bytes());
+        hasher.update(&ANALYSIS_FINGERPRINT.to_le_bytes());
         for n in [
             min_count,
             top as u64,
@@ -909,6 +936,7 @@ impl Cache {
         let mut hasher = Xxh3::new();
         hasher.update(b"bootstrap");
         hasher.update(&self.settings.0.to_le_bytes());
+        hasher.update(&ANALYSIS_FINGERPRINT.to_le_bytes());
         Key(hasher.digest128())
     }
 
@@ -941,6 +969,7 @@ impl Cache {
         let mut hasher = Xxh3::new();
         hasher.update(b"draw counts");
         hasher.update(&self.settings.0.to_le_bytes());
+        hasher.update(&ANALYSIS_FINGERPRINT.to_le_bytes());
         hasher.update(&draws.to_le_bytes());
         Key(hasher.digest128())
     }
@@ -1655,6 +1684,119 @@ mod tests {
     use super::*;
     use crate::config::Overrides;
     use crate::prepare::prepare;
+
+    /// The module files (relative to `src/`) that the non-test code of
+    /// `file` uses: each `crate::a::b::…` path resolved to the deepest of
+    /// `a.rs`, `a/mod.rs`, `a/b.rs`, … that exists, and in a `mod.rs`,
+    /// each child module it declares and names (`child::`).
+    fn modules_used(file: &str, text: &str) -> std::collections::BTreeSet<String> {
+        let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+        let code = text.split("#[cfg(test)]\nmod tests").next().unwrap_or(text);
+        let resolve = |segments: &[&str]| -> Option<String> {
+            let mut dir = PathBuf::new();
+            let mut found = None;
+            for seg in segments {
+                if src.join(&dir).join(seg).is_dir() {
+                    dir.push(seg);
+                    found = Some(dir.join("mod.rs"));
+                } else if src.join(&dir).join(format!("{seg}.rs")).is_file() {
+                    found = Some(dir.join(format!("{seg}.rs")));
+                    break;
+                } else {
+                    break;
+                }
+            }
+            found.map(|f| f.to_string_lossy().replace('\\', "/"))
+        };
+        let mut used = std::collections::BTreeSet::new();
+        let ident = |c: char| c.is_ascii_alphanumeric() || c == '_' || c == ':';
+        for (at, _) in code.match_indices("crate::") {
+            let path: String = code[at + 7..].chars().take_while(|&c| ident(c)).collect();
+            let segments: Vec<&str> = path.split("::").filter(|s| !s.is_empty()).collect();
+            used.extend(resolve(&segments));
+        }
+        if let Some(dir) = file.strip_suffix("mod.rs") {
+            for line in code.lines() {
+                let line = line
+                    .trim_start_matches("pub ")
+                    .trim_start_matches("pub(crate) ");
+                if let Some(child) = line.strip_prefix("mod ").and_then(|l| l.strip_suffix(';')) {
+                    if code.contains(&format!("{child}::")) {
+                        used.insert(format!("{dir}{child}.rs"));
+                    }
+                }
+            }
+        }
+        used.remove(file);
+        used
+    }
+
+    /// A fingerprint that misses a module its files use lets a build whose
+    /// change is in that module reuse an older build's entries (byte_runs.rs
+    /// was missed once). Each module left out is listed with the reason it
+    /// cannot change what an entry holds.
+    #[test]
+    fn the_code_fingerprints_cover_the_modules_their_files_use() {
+        let not_in_entries = [
+            (
+                "config.rs",
+                "the settings an entry depends on are in its key",
+            ),
+            ("error.rs", "error types and messages"),
+            (
+                "lexicon.rs",
+                "theme and anchor matches, which no entry holds",
+            ),
+            (
+                "report/mod.rs",
+                "types, whose layout cache.rs's encoders and decoders spell out",
+            ),
+            ("report/write.rs", "the names of temporary files"),
+            // analyze/mod.rs assembles the report from these; no entry holds their figures.
+            ("analyze/balance.rs", "report figures of each run"),
+            ("analyze/diagnostics.rs", "report figures of each run"),
+            ("analyze/emphasis.rs", "report figures of each run"),
+            ("analyze/evidence.rs", "report figures of each run"),
+            ("analyze/framing.rs", "report figures of each run"),
+            ("analyze/keyness.rs", "report figures of each run"),
+            ("analyze/similarity.rs", "report figures of each run"),
+        ];
+        let listed = |files: &[(&str, &str)], name: &str| files.iter().any(|(f, _)| *f == name);
+        // Text-stage entries are keyed by the text stages' fingerprint;
+        // analysis entries by both (cache.rs encodes both kinds).
+        let text_only: &[&[(&str, &str)]] = &[TEXT_STAGE_FILES];
+        let both: &[&[(&str, &str)]] = &[TEXT_STAGE_FILES, ANALYSIS_FILES];
+        let checked = TEXT_STAGE_FILES
+            .iter()
+            .map(|f| (f, if f.0 == "cache.rs" { both } else { text_only }))
+            .chain(ANALYSIS_FILES.iter().map(|f| (f, both)));
+        let mut missing = Vec::new();
+        for (&(file, text), covering) in checked {
+            for used in modules_used(file, text) {
+                let covered = covering.iter().any(|files| listed(files, &used))
+                    || not_in_entries.iter().any(|(m, _)| *m == used);
+                if !covered {
+                    missing.push(format!("{file} uses {used}"));
+                }
+            }
+        }
+        assert!(missing.is_empty(), "not fingerprinted: {missing:?}");
+    }
+
+    #[test]
+    fn the_module_scan_finds_crate_paths_and_named_children() {
+        let text = "use crate::analyze::stats::log_dice;\nuse crate::report::{A, B};\nmod pairs;\nmod unused;\nfn f() { pairs::x(); crate::byte_runs::within(0, 0, 0); }\n#[cfg(test)]\nmod tests { use crate::kwic::X; }";
+        let used: Vec<String> = modules_used("count/mod.rs", text).into_iter().collect();
+        assert_eq!(
+            used,
+            [
+                "analyze/stats.rs",
+                "byte_runs.rs",
+                "count/pairs.rs",
+                "report/mod.rs"
+            ]
+        );
+    }
 
     #[test]
     fn a_segments_spellings_are_numbered_by_first_use_whatever_their_length() {
