@@ -183,8 +183,8 @@ impl<'a> AddressMarks<'a> {
 
     /// Whether a mark starts in `start..end`. Calls must come in order of
     /// `start` (lines, top to bottom): marks before `start` are passed for
-    /// good. Neither pattern overlaps itself, so the non-overlapping search
-    /// finds every occurrence.
+    /// good. `://` cannot overlap itself, so its non-overlapping search finds
+    /// every occurrence.
     fn any_within(&mut self, start: usize, end: usize) -> bool {
         fn next_from(
             marks: &mut std::iter::Peekable<impl Iterator<Item = usize>>,
@@ -389,14 +389,6 @@ fn fold_char(c: char, prev: char, next: Option<char>) -> Option<char> {
 
 /// "2", "- 14 -", "Page 3", "3 / 12": page furniture, not text.
 fn is_page_number(line: &str) -> bool {
-    // Most lines start with a letter, which a page number's core cannot.
-    if line
-        .as_bytes()
-        .first()
-        .is_some_and(|&b| b.is_ascii_alphabetic() && !matches!(b, b'P' | b'p'))
-    {
-        return false;
-    }
     let rest = line
         .strip_prefix("Page ")
         .or_else(|| line.strip_prefix("page "))
