@@ -117,6 +117,7 @@ const TEXT_STAGE_FILES: &[(&str, &str)] = source_files![
     "prepare.rs",
     "stem.rs",
     "count/mod.rs",
+    "count/interner.rs",
     "count/pairs.rs",
     "cache.rs",
 ];

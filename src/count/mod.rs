@@ -13,6 +13,7 @@
 //! [`Vocab`]). Ids are local to a vocabulary, so nothing outside this module
 //! sees them: results leave through string-keyed accessors.
 
+mod interner;
 mod pairs;
 
 use std::borrow::Cow;
@@ -27,6 +28,7 @@ use crate::lexicon::{Match, Matcher, WordMatches, ANCHOR_LIST};
 use crate::prepare::{prepare, Prepared};
 use crate::stem::form_of;
 use crate::tokenize::{TokenView, Word};
+use interner::Interner;
 use pairs::{pair_ids, pair_key, PairTable, PendingPairs};
 
 /// Everything a document needs that is built once per run and shared.
@@ -59,36 +61,6 @@ impl<'a> Analyzer<'a> {
 /// Per cached source: the vocabulary's id of each of its stems and of each
 /// of its forms, when it has one.
 type KnownIds = (Vec<Option<u32>>, Vec<Option<u32>>);
-
-/// Strings by dense id.
-#[derive(Debug, Default, Clone)]
-struct Interner {
-    ids: FxHashMap<Box<str>, u32>,
-    strings: Vec<Box<str>>,
-}
-
-impl Interner {
-    fn intern(&mut self, s: &str) -> u32 {
-        if let Some(&id) = self.ids.get(s) {
-            return id;
-        }
-        let id = self.strings.len() as u32;
-        self.strings.push(s.into());
-        self.ids.insert(s.into(), id);
-        id
-    }
-
-    fn get(&self, id: u32) -> &str {
-        &self.strings[id as usize]
-    }
-
-    /// Distinct strings, numbered in list order.
-    fn of(strings: &[&str]) -> Interner {
-        let strings: Vec<Box<str>> = strings.iter().map(|&s| s.into()).collect();
-        let ids = strings.iter().cloned().zip(0..).collect();
-        Interner { ids, strings }
-    }
-}
 
 /// What a distinct surface word is, computed once.
 #[derive(Debug, Clone)]
@@ -270,17 +242,14 @@ impl Vocab {
                 matches,
             })
             .collect();
-        let distinct =
-            forms.ids.len() == forms.strings.len() && stems.ids.len() == stems.strings.len();
-        distinct.then(|| {
-            Arc::new(Vocab {
-                by_surface,
-                words,
-                forms,
-                form_stem: known.stem_of.clone(),
-                stems,
-            })
-        })
+        // A form or stem listed twice is no vocabulary this one could have written.
+        Some(Arc::new(Vocab {
+            by_surface,
+            words,
+            forms: forms?,
+            form_stem: known.stem_of.clone(),
+            stems: stems?,
+        }))
     }
 
     /// Its spellings' forms and stems (what [`Vocab::of_known_forms`]
@@ -293,17 +262,17 @@ impl Vocab {
             .collect();
         spellings.sort_unstable();
         let mut known = KnownForms::default();
-        let mut form_number = vec![u32::MAX; self.forms.strings.len()];
-        let mut stem_number = vec![u32::MAX; self.stems.strings.len()];
+        let mut form_number = vec![u32::MAX; self.forms.len()];
+        let mut stem_number = vec![u32::MAX; self.stems.len()];
         for &(surface, id) in &spellings {
             let form = self.words[id as usize].form as usize;
             if form_number[form] == u32::MAX {
                 form_number[form] = known.forms.len() as u32;
-                known.forms.push(&self.forms.strings[form]);
+                known.forms.push(self.forms.get(form as u32));
                 let stem = self.form_stem[form] as usize;
                 if stem_number[stem] == u32::MAX {
                     stem_number[stem] = known.stems.len() as u32;
-                    known.stems.push(&self.stems.strings[stem]);
+                    known.stems.push(self.stems.get(stem as u32));
                 }
                 known.stem_of.push(stem_number[stem]);
             }
@@ -333,8 +302,8 @@ impl Vocab {
         }
         // Spellings of one form ("The", "the") share its stem: stem once a form.
         let form = form_of(surface);
-        let stem = match vocab.forms.ids.get(form.as_str()) {
-            Some(&f) => vocab.stems.get(vocab.form_stem[f as usize]).to_string(),
+        let stem = match vocab.forms.id(form.as_str()) {
+            Some(f) => vocab.stems.get(vocab.form_stem[f as usize]).to_string(),
             None => analyzer.config.stemmer.stem(&form),
         };
         let word = NewWord::with_stem(surface, form, stem, analyzer);
@@ -357,9 +326,9 @@ impl Vocab {
 
     /// Interns a form, computing its stem id with `stem_of` if the form is new.
     fn form_id(&mut self, form: &str, stem_of: impl FnOnce(&mut Interner) -> u32) -> u32 {
-        let before = self.forms.strings.len();
+        let before = self.forms.len();
         let id = self.forms.intern(form);
-        if self.forms.strings.len() > before {
+        if self.forms.len() > before {
             let stem = stem_of(&mut self.stems);
             self.form_stem.push(stem);
         }
@@ -369,15 +338,9 @@ impl Vocab {
     /// Adds every stem and form of `other`, and its spellings when
     /// `spellings`; returns the new numbers of `other`'s stem and form ids.
     fn absorb(&mut self, other: &Vocab, spellings: bool) -> (Vec<u32>, Vec<u32>) {
-        let stem_map: Vec<u32> = other
-            .stems
-            .strings
-            .iter()
-            .map(|s| self.stems.intern(s))
-            .collect();
+        let stem_map: Vec<u32> = other.stems.iter().map(|s| self.stems.intern(s)).collect();
         let form_map: Vec<u32> = other
             .forms
-            .strings
             .iter()
             .zip(&other.form_stem)
             .map(|(form, &stem)| self.form_id(form, |_| stem_map[stem as usize]))
@@ -405,16 +368,16 @@ impl Vocab {
 
     /// The id of a stem, interning it (in a copy of a shared vocabulary) if it is new.
     fn stem_id(vocab: &mut Arc<Vocab>, stem: &str) -> u32 {
-        match vocab.stems.ids.get(stem) {
-            Some(&id) => id,
+        match vocab.stems.id(stem) {
+            Some(id) => id,
             None => Arc::make_mut(vocab).stems.intern(stem),
         }
     }
 
     /// The same for a form whose stem has id `stem`.
     fn form_id_shared(vocab: &mut Arc<Vocab>, form: &str, stem: u32) -> u32 {
-        match vocab.forms.ids.get(form) {
-            Some(&id) => id,
+        match vocab.forms.id(form) {
+            Some(id) => id,
             None => Arc::make_mut(vocab).form_id(form, |_| stem),
         }
     }
@@ -1116,22 +1079,21 @@ impl Tally {
         self.keeps_spellings |= other.keeps_spellings;
         self.lacks_pairs |= other.lacks_pairs;
         self.lost_text |= other.lost_text;
-        if self.vocab.words.is_empty() && self.vocab.stems.strings.is_empty() {
+        if self.vocab.words.is_empty() && self.vocab.stems.is_empty() {
             // Nothing of `self` refers to a word or stem yet: take the other's numbering.
             self.vocab = Arc::clone(&other.vocab);
         }
         let (stem_map, form_map): (Vec<u32>, Vec<u32>) = if Arc::ptr_eq(&self.vocab, &other.vocab) {
             // One shared vocabulary: the same numbers on both sides.
             (
-                (0..other.vocab.stems.strings.len() as u32).collect(),
-                (0..other.vocab.forms.strings.len() as u32).collect(),
+                (0..other.vocab.stems.len() as u32).collect(),
+                (0..other.vocab.forms.len() as u32).collect(),
             )
         } else {
             Arc::make_mut(&mut self.vocab).absorb(&other.vocab, self.keeps_spellings)
         };
         let matched_map: Vec<u32> = other
             .matched
-            .strings
             .iter()
             .map(|s| self.matched.intern(s))
             .collect();
@@ -1152,7 +1114,7 @@ impl Tally {
             return SourceTextCounts::default();
         };
         // Local numbering of the stems the source uses, in id order.
-        let mut local: Vec<u32> = vec![u32::MAX; self.vocab.stems.strings.len()];
+        let mut local: Vec<u32> = vec![u32::MAX; self.vocab.stems.len()];
         let mut stems = Vec::new();
         for (id, &n) in src.stems.iter().enumerate() {
             if n > 0 {
@@ -1209,12 +1171,8 @@ impl Tally {
                 let stems = counts.stems.iter();
                 let forms = counts.forms.iter();
                 (
-                    stems
-                        .map(|(s, _)| vocab.stems.ids.get(s.as_str()).copied())
-                        .collect(),
-                    forms
-                        .map(|(f, _, _)| vocab.forms.ids.get(f.as_str()).copied())
-                        .collect(),
+                    stems.map(|(s, _)| vocab.stems.id(s.as_str())).collect(),
+                    forms.map(|(f, _, _)| vocab.forms.id(f.as_str())).collect(),
                 )
             })
             .collect();
@@ -1337,7 +1295,7 @@ impl Tally {
         source_count: usize,
         all_terms: &[(String, String, u64)],
     ) -> StemTable {
-        let mut order: Vec<u32> = (0..self.vocab.stems.strings.len() as u32).collect();
+        let mut order: Vec<u32> = (0..self.vocab.stems.len() as u32).collect();
         order.sort_unstable_by(|&a, &b| self.stem(a).cmp(self.stem(b)));
         let counts: Vec<Vec<u64>> = (0..source_count)
             .map(|s| {
@@ -1425,7 +1383,7 @@ impl Tally {
 
     /// Number of stems: ids run from 0 to this, exclusive.
     pub fn stem_count(&self) -> usize {
-        self.vocab.stems.strings.len()
+        self.vocab.stems.len()
     }
 
     /// The text of a stem id from this tally.
@@ -1485,8 +1443,8 @@ impl Tally {
     /// The first `top` rows of [`Tally::term_counts`]; only those become strings.
     pub fn top_terms(&self, sources: &[usize], top: usize) -> Vec<(String, String, u64)> {
         // Stem and form ids are dense: counts are summed in vectors.
-        let mut stems = vec![0u64; self.vocab.stems.strings.len()];
-        let mut forms = vec![0u64; self.vocab.forms.strings.len()];
+        let mut stems = vec![0u64; self.vocab.stems.len()];
+        let mut forms = vec![0u64; self.vocab.forms.len()];
         for src in sources.iter().filter_map(|&s| self.sources.get(s)) {
             for (total, &n) in stems.iter_mut().zip(&src.stems) {
                 *total += n;
@@ -1599,7 +1557,7 @@ impl Tally {
 
     /// Number of distinct stems with a count in the given sources.
     pub fn type_count(&self, sources: &[usize]) -> u64 {
-        let len = self.vocab.stems.strings.len();
+        let len = self.vocab.stems.len();
         (0..len)
             .filter(|&id| {
                 sources.iter().any(|&s| {
@@ -1991,10 +1949,8 @@ mod tests {
         let rebuilt = Vocab::of_known_forms(&known, &a).unwrap();
         let stemmed = Vocab::of_spellings(&known.spellings, &a);
         assert_eq!(rebuilt.by_surface, stemmed.by_surface);
-        assert_eq!(rebuilt.forms.strings, stemmed.forms.strings);
-        assert_eq!(rebuilt.forms.ids, stemmed.forms.ids);
-        assert_eq!(rebuilt.stems.strings, stemmed.stems.strings);
-        assert_eq!(rebuilt.stems.ids, stemmed.stems.ids);
+        assert!(rebuilt.forms.iter().eq(stemmed.forms.iter()));
+        assert!(rebuilt.stems.iter().eq(stemmed.stems.iter()));
         assert_eq!(rebuilt.form_stem, stemmed.form_stem);
         let describe = |v: &Vocab| -> Vec<(u32, u32, bool, WordMatches)> {
             v.words
