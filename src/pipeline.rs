@@ -647,8 +647,10 @@ fn count_corpus(
     let bar = progress_bar(documents_found as u64, "counting", quiet);
     // Each tally memoises every distinct word it meets (stem, stopword,
     // lexicon matches) and merging tallies re-maps their vocabularies, so a
-    // few large chunks per thread beat rayon's fine-grained splitting; several
-    // chunks per thread still balance uneven document sizes. Chunks are runs
+    // few large chunks per thread beat rayon's fine-grained splitting; two
+    // per thread still let one thread take over the other's second chunk
+    // when the chunks' documents are uneven (four per thread cost more
+    // vocabularies built and tallies merged than they saved). Chunks are runs
     // of consecutive segments, so a tally holds the pairs of one or two
     // sources: handing segments out one at a time from a shared counter made
     // every tally hold every source's pairs (peak RSS on Gutenberg x10 with
@@ -826,7 +828,7 @@ struct CachedDigest {
 }
 
 /// Document chunks per worker thread in the counting stage.
-const CHUNKS_PER_THREAD: usize = 4;
+const CHUNKS_PER_THREAD: usize = 2;
 
 /// A segment ends after this many documents...
 const SEGMENT_DOCUMENTS: usize = 256;
