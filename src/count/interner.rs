@@ -1,12 +1,13 @@
 //! Strings numbered densely in the order they were first met, all kept end
 //! to end in one buffer.
 //!
-//! A tally's forms and stems are interned here: a large corpus has hundreds
-//! of thousands, each worker of a run interns them all, and a map from
-//! `Box<str>` to id with a second `Box<str>` per string in a list made four
-//! heap blocks of each (about 16 bytes of allocator overhead apiece, and a
-//! free per block when a tally is dropped). Here a string costs its bytes,
-//! one offset and one 4-byte slot of the hash table.
+//! A tally's forms and stems (and the spellings its terms matched) are
+//! interned here: a large corpus has hundreds of thousands, and each worker
+//! of a run interns every one it meets. A map from `Box<str>` to id with a
+//! second `Box<str>` per string in a list made four heap blocks of each
+//! (about 16 bytes of allocator overhead apiece, and a free per block when
+//! a tally is dropped). Here a string costs its bytes, one offset and one
+//! 4-byte slot of the hash table.
 
 use std::hash::BuildHasher;
 

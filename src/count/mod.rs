@@ -269,7 +269,7 @@ impl Vocab {
                 matches: KeptMatches::of(matches),
             })
             .collect();
-        // A form or stem listed twice is no vocabulary this one could have written.
+        // A form or stem listed twice did not come from `known_forms`: refused.
         Some(Arc::new(Vocab {
             by_surface,
             words,
