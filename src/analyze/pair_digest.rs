@@ -205,6 +205,9 @@ fn strongest_collocates(
     (starts, collocates)
 }
 
+/// Collocates kept per stem (in [`StrongestLists`]).
+const K: usize = COLLOCATES_PER_STEM;
+
 /// Up to K (partner, count) per stem, best first, for the stems whose
 /// slots are in `range`, in one flat array: slot s's at (s - start) * K,
 /// `len` of them. Partners are stem numbers, in alphabetical order: a tie
@@ -214,8 +217,6 @@ struct StrongestLists {
     kept: Vec<(u32, u64)>,
     len: Vec<u8>,
 }
-
-const K: usize = COLLOCATES_PER_STEM;
 
 impl StrongestLists {
     fn new(range: Range<u32>) -> StrongestLists {

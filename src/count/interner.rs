@@ -34,10 +34,15 @@ impl Interner {
     /// The id of `s`, adding it if it is new.
     pub fn intern(&mut self, s: &str) -> u32 {
         let h = hash(s);
-        if let Some(&id) = self.ids.find(h, |&id| self.get(id) == s) {
-            return id;
+        match self.find(h, s) {
+            Some(id) => id,
+            None => self.push_new(h, s),
         }
-        self.push_new(h, s)
+    }
+
+    /// The id of `s`, whose hash is `h`, if it was added.
+    fn find(&self, h: u64, s: &str) -> Option<u32> {
+        self.ids.find(h, |&id| self.get(id) == s).copied()
     }
 
     /// Adds `s`, known not to be here yet (its hash is `h`).
@@ -53,7 +58,7 @@ impl Interner {
 
     /// The id of `s`, if it was added.
     pub fn id(&self, s: &str) -> Option<u32> {
-        self.ids.find(hash(s), |&id| self.get(id) == s).copied()
+        self.find(hash(s), s)
     }
 
     /// String `id`.
@@ -88,7 +93,7 @@ impl Interner {
         };
         for &s in strings {
             let h = hash(s);
-            if interner.ids.find(h, |&id| interner.get(id) == s).is_some() {
+            if interner.find(h, s).is_some() {
                 return None;
             }
             interner.push_new(h, s);
