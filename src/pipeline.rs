@@ -647,29 +647,30 @@ fn count_corpus(
     let bar = progress_bar(documents_found as u64, "counting", quiet);
     // Each tally memoises every distinct word it meets (stem, stopword,
     // lexicon matches) and merging tallies re-maps their vocabularies, so a
-    // few large chunks per thread beat rayon's fine-grained splitting; two
-    // per thread still let one thread take over the other's second chunk
-    // when the chunks' documents are uneven (four per thread cost more
-    // vocabularies built and tallies merged than they saved). Chunks are runs
+    // few large chunks per thread beat rayon's fine-grained splitting (four
+    // per thread cost more vocabularies built and tallies merged than they
+    // saved). rayon gives each thread half of the chunks and a thread takes
+    // one of the other's only when it has run out, so the chunks are cut to
+    // equal work (see `balanced_chunks`), not equal length. Chunks are runs
     // of consecutive segments, so a tally holds the pairs of one or two
     // sources: handing segments out one at a time from a shared counter made
     // every tally hold every source's pairs (peak RSS on Gutenberg x10 with
     // 2 threads 290 -> 400 MiB).
-    let chunks = rayon::current_num_threads() * CHUNKS_PER_THREAD;
-    let chunk_len = segments.len().div_ceil(chunks).max(1);
+    let chunks = balanced_chunks(
+        &segments.iter().map(Segment::weight).collect::<Vec<_>>(),
+        rayon::current_num_threads() * CHUNKS_PER_THREAD,
+    );
     // Buffers go from a finished chunk to the next one started, so there
     // are about as many sets as threads, not as chunks; the last chunk to
     // finish gives them all back before the last merges.
     let spare_buffers = std::sync::Mutex::new(Vec::<WorkerBuffers>::new());
     let chunks_left = std::sync::atomic::AtomicUsize::new(0);
     let count_segments = |counting: &SegmentCounting| -> Partial {
-        chunks_left.store(
-            segments.len().div_ceil(chunk_len),
-            std::sync::atomic::Ordering::Relaxed,
-        );
-        segments
-            .par_chunks(chunk_len)
-            .map(|chunk| {
+        chunks_left.store(chunks.len(), std::sync::atomic::Ordering::Relaxed);
+        chunks
+            .par_iter()
+            .map(|range| {
+                let chunk = &segments[range.clone()];
                 let tally = match &shared_vocab {
                     Some(vocab) => Tally::with_vocab(Arc::clone(vocab)),
                     // The spellings entry is written from the merged tally.
@@ -834,6 +835,46 @@ const CHUNKS_PER_THREAD: usize = 2;
 const SEGMENT_DOCUMENTS: usize = 256;
 /// ...or once its files reach this many bytes.
 const SEGMENT_BYTES: u64 = 4 << 20;
+
+impl Segment<'_> {
+    /// About how much work counting the segment is: its bytes, and a
+    /// kibibyte's worth for each file opened (a corpus of many small files
+    /// spends a good part of its time opening and reading them).
+    fn weight(&self) -> u64 {
+        self.jobs.iter().map(|j| j.doc.bytes + 1024).sum()
+    }
+}
+
+/// Cuts `weights.len()` items into at most `chunks` runs of consecutive
+/// items with about equal sums of weights (no run is empty).
+///
+/// Two threads given four runs of equal *length* finished up to half a
+/// second apart on Gutenberg x10: its sources' documents differ in size,
+/// and rayon hands each thread a half of the runs, so a thread that
+/// finishes early has nothing left to take.
+fn balanced_chunks(weights: &[u64], chunks: usize) -> Vec<std::ops::Range<usize>> {
+    let total: u64 = weights.iter().sum();
+    let chunks = chunks.clamp(1, weights.len().max(1));
+    let mut out = Vec::with_capacity(chunks);
+    let mut start = 0;
+    let mut sum = 0u64;
+    for (i, &w) in weights.iter().enumerate() {
+        sum += w;
+        // Run k ends once the weight so far reaches k/chunks of the total,
+        // with items left for every run still to come.
+        let k = out.len() as u64 + 1;
+        let left = weights.len() - (i + 1);
+        let runs_to_come = chunks - out.len() - 1;
+        if runs_to_come > 0 && (sum * chunks as u64 >= k * total || left == runs_to_come) {
+            out.push(start..i + 1);
+            start = i + 1;
+        }
+    }
+    if start < weights.len() {
+        out.push(start..weights.len());
+    }
+    out
+}
 
 /// Groups the jobs (in source order) into segments and keys them.
 fn segments<'a>(
@@ -1181,4 +1222,74 @@ fn progress_bar(len: u64, stage: &'static str, quiet: bool) -> ProgressBar {
     }
     bar.set_prefix(stage);
     bar
+}
+
+#[cfg(test)]
+mod tests {
+    use super::balanced_chunks;
+    use proptest::prelude::*;
+
+    #[test]
+    fn equal_weights_are_cut_into_equal_runs() {
+        assert_eq!(balanced_chunks(&[1; 4], 2), vec![0..2, 2..4]);
+        assert_eq!(balanced_chunks(&[3; 6], 3), vec![0..2, 2..4, 4..6]);
+    }
+
+    #[test]
+    fn a_heavy_item_makes_a_run_of_its_own() {
+        // 10 of the 20 is half: the first run ends after it.
+        let weights = [10, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1];
+        assert_eq!(balanced_chunks(&weights, 2), vec![0..1, 1..11]);
+        // Runs by length would have been 0..6 (15 of 20) and 6..11 (5).
+    }
+
+    #[test]
+    fn every_run_gets_an_item_even_past_a_heavy_one() {
+        // The light first item must end its run: three more runs need the three items left.
+        assert_eq!(
+            balanced_chunks(&[1, 100, 1, 1], 4),
+            vec![0..1, 1..2, 2..3, 3..4]
+        );
+    }
+
+    #[test]
+    fn fewer_items_than_runs_and_no_items() {
+        assert_eq!(balanced_chunks(&[5, 5], 4), vec![0..1, 1..2]);
+        assert_eq!(balanced_chunks(&[7], 1), vec![0..1]);
+        assert!(balanced_chunks(&[], 4).is_empty());
+        assert_eq!(balanced_chunks(&[0, 0, 0], 2).len(), 2);
+    }
+
+    proptest! {
+        /// The runs are consecutive, non-empty, cover every item, and there
+        /// are as many as asked for (or items); no run but the last passes
+        /// its share of the total by more than its own last item.
+        #[test]
+        fn runs_cover_the_items_in_order(
+            weights in prop::collection::vec(0u64..1000, 0..60),
+            chunks in 1usize..10,
+        ) {
+            let runs = balanced_chunks(&weights, chunks);
+            prop_assert_eq!(runs.len(), chunks.min(weights.len()));
+            let mut next = 0;
+            for run in &runs {
+                prop_assert_eq!(run.start, next);
+                prop_assert!(run.end > run.start);
+                next = run.end;
+            }
+            prop_assert_eq!(next, weights.len());
+            let total: u64 = weights.iter().sum();
+            let mut before = 0u64;
+            for (k, run) in runs.iter().enumerate().take(runs.len().saturating_sub(1)) {
+                let sum: u64 = weights[run.clone()].iter().sum();
+                let without_last = before + sum - weights[run.end - 1];
+                // Had the run ended one item earlier, it would have been short of its share.
+                prop_assert!(
+                    run.len() == 1 || (without_last as u128) * (runs.len() as u128)
+                        < (k as u128 + 1) * total as u128
+                );
+                before += sum;
+            }
+        }
+    }
 }
