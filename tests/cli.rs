@@ -352,6 +352,57 @@ fn hand_counted_fixture() {
         .any(|w| w == "also"));
 }
 
+/// A source without theme hits has no frame profile: its pairs have no
+/// `jsd_frames` (an empty CSV cell) and it is nobody's nearest by framing;
+/// the other pair's divergence is the hand-computed one.
+#[test]
+fn a_source_without_theme_hits_has_no_framing_distance() {
+    let dir = tempfile::tempdir().unwrap();
+    write_fixture(dir.path());
+    // A second frame theme (economy is the fixture's only one).
+    let config = format!("{FIXTURE_CONFIG}\n[themes.governance]\nterms = [\"policy\"]\n");
+    fs::write(dir.path().join("config.toml"), config).unwrap();
+    fs::write(dir.path().join("input/gamma.txt"), "Quiet gardens bloom.").unwrap();
+    let out = framescope(dir.path(), &["--quiet"]);
+    let report = report_of(&out, &dir.path().join("output"));
+    let pairs = report["analysis"]["similarity"].as_array().unwrap();
+    let pair = |a: &str, b: &str| {
+        pairs
+            .iter()
+            .find(|p| p["source_a"] == a && p["source_b"] == b)
+            .unwrap_or_else(|| panic!("no pair {a} {b}"))
+    };
+    // Frame themes (economy, governance): alpha (3, 1) with "policy", outlet
+    // (2, 0); see write_fixture. gamma has none.
+    let (p, q) = ([0.75, 0.25], [1.0, 0.0]);
+    let kl = |x: &[f64; 2]| -> f64 {
+        (0..2)
+            .filter(|&i| x[i] > 0.0)
+            .map(|i| x[i] * (x[i] / ((p[i] + q[i]) / 2.0)).log2())
+            .sum()
+    };
+    let expected = (kl(&p) + kl(&q)) / 2.0;
+    let jsd = pair("alpha", "outlet")["jsd_frames"].as_f64().unwrap();
+    assert!((jsd - expected).abs() < 1e-12, "{jsd} vs {expected}");
+    for (a, b) in [("alpha", "gamma"), ("gamma", "outlet")] {
+        assert!(pair(a, b).get("jsd_frames").is_none(), "{a} {b}");
+        assert!(pair(a, b)["cosine_tfidf"].is_number());
+    }
+    let nearest = report["analysis"]["nearest"].as_array().unwrap();
+    let by_framing = |id: &str| {
+        nearest.iter().find(|n| n["source"] == id).unwrap()["by_framing"]
+            .as_str()
+            .unwrap()
+            .to_string()
+    };
+    assert_eq!(by_framing("alpha"), "outlet");
+    assert_eq!(by_framing("outlet"), "alpha");
+    assert_eq!(by_framing("gamma"), "");
+    let csv = fs::read_to_string(dir.path().join("output/tables/similarity.csv")).unwrap();
+    let row = csv.lines().find(|l| l.starts_with("alpha,gamma,")).unwrap();
+    assert!(row.ends_with(','), "{row}");
+}
+
 /// Without --quiet, progress bars still stay away when stderr is not a
 /// terminal (here a pipe): no bar, no spinner, no cursor control codes.
 #[test]

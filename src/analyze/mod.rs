@@ -328,8 +328,11 @@ fn nearest(ids: &[String], similarity: &[Similarity]) -> Vec<Nearest> {
                 if by_cos.is_none_or(|(c, _)| pair.cosine_tfidf > c) {
                     by_cos = Some((pair.cosine_tfidf, other));
                 }
-                if by_jsd.is_none_or(|(j, _)| pair.jsd_frames < j) {
-                    by_jsd = Some((pair.jsd_frames, other));
+                // A source without frame-theme hits is nearest to none.
+                if let Some(jsd) = pair.jsd_frames {
+                    if by_jsd.is_none_or(|(j, _)| jsd < j) {
+                        by_jsd = Some((jsd, other));
+                    }
                 }
             }
             Nearest {
@@ -454,6 +457,34 @@ mod tests {
     use super::*;
     use crate::report::charts::fixtures;
     use crate::report::{KeyRow, SourceKeyness};
+
+    #[test]
+    fn a_source_without_frame_hits_is_nobodys_nearest_by_framing() {
+        let ids: Vec<String> = ["a", "b", "c"].map(String::from).to_vec();
+        let pair = |a: &str, b: &str, cosine: f64, jsd: Option<f64>| Similarity {
+            source_a: a.into(),
+            source_b: b.into(),
+            cosine_tfidf: cosine,
+            jsd_frames: jsd,
+        };
+        // c has no frame hits; by vocabulary it is a's nearest.
+        let similarity = [
+            pair("a", "b", 0.2, Some(0.4)),
+            pair("a", "c", 0.9, None),
+            pair("b", "c", 0.1, None),
+        ];
+        let near = nearest(&ids, &similarity);
+        let of = |id: &str| near.iter().find(|n| n.source == id).unwrap();
+        assert_eq!(
+            (of("a").by_vocabulary.as_str(), of("a").by_framing.as_str()),
+            ("c", "b")
+        );
+        assert_eq!(of("b").by_framing, "a");
+        assert_eq!(
+            (of("c").by_vocabulary.as_str(), of("c").by_framing.as_str()),
+            ("a", "")
+        );
+    }
 
     /// Two sources: "short" (100 words, 12 sentences) and "long" (1,000 words,
     /// 300 sentences), 10x apart. short has one theme test with a small

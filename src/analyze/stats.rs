@@ -572,16 +572,13 @@ fn distribution(v: &[f64]) -> Option<Vec<f64>> {
 /// `JSD = ½ KL(P‖M) + ½ KL(Q‖M)`, `M = ½ (P + Q)`, `0 · log 0 = 0`.
 ///
 /// Inputs are normalised here, so raw counts or rates can be passed. Within
-/// [0, 1]: 0 for identical distributions, 1 for disjoint supports. Both
-/// inputs without mass: 0.0; one without mass and the other not: 1.0.
-/// Negative and non-finite entries count as 0; if the lengths differ, the
-/// missing entries of the shorter input count as 0.
-pub fn jensen_shannon(p: &[f64], q: &[f64]) -> f64 {
-    let (p, q) = match (distribution(p), distribution(q)) {
-        (None, None) => return 0.0,
-        (None, Some(_)) | (Some(_), None) => return 1.0,
-        (Some(p), Some(q)) => (p, q),
-    };
+/// [0, 1]: 0 for identical distributions, 1 for disjoint supports. `None`
+/// when an input has no mass: it is no distribution, and calling it as far
+/// as can be from the other (1) or the same as another empty one (0) would
+/// be a figure about nothing. Negative and non-finite entries count as 0; if
+/// the lengths differ, the missing entries of the shorter input count as 0.
+pub fn jensen_shannon(p: &[f64], q: &[f64]) -> Option<f64> {
+    let (p, q) = (distribution(p)?, distribution(q)?);
     let len = p.len().max(q.len());
     let mut sum = 0.0;
     for i in 0..len {
@@ -595,7 +592,7 @@ pub fn jensen_shannon(p: &[f64], q: &[f64]) -> f64 {
             sum += 0.5 * qi * (qi / m).log2();
         }
     }
-    finite(sum.clamp(0.0, 1.0))
+    Some(finite(sum.clamp(0.0, 1.0)))
 }
 
 /// SplitMix64, the 64-bit generator of Steele, Lea & Flood (2014), "Fast
@@ -1042,25 +1039,24 @@ mod tests {
 
     #[test]
     fn jensen_shannon_cases() {
-        assert_eq!(jensen_shannon(&[1.0, 2.0], &[2.0, 4.0]), 0.0);
-        close(jensen_shannon(&[1.0, 0.0], &[0.0, 5.0]), 1.0, 1e-12);
+        let jsd = |p: &[f64], q: &[f64]| jensen_shannon(p, q).expect("both have mass");
+        assert_eq!(jsd(&[1.0, 2.0], &[2.0, 4.0]), 0.0);
+        close(jsd(&[1.0, 0.0], &[0.0, 5.0]), 1.0, 1e-12);
         // P = [1, 0], Q = [½, ½], M = [¾, ¼]:
         // ½ KL(P‖M) = ½ log2(4/3); ½ KL(Q‖M) = ½ (½ log2(2/3) + ½ log2 2).
         // JSD = ½ log2(4/3) + ¼ log2(2/3) + ¼ = 0.31127812445913283,
         // which also equals H(M) − ½ (H(P) + H(Q)) = 0.8112781 − ½.
         let expected = 0.5 * (4.0f64 / 3.0).log2() + 0.25 * (2.0f64 / 3.0).log2() + 0.25;
-        close(jensen_shannon(&[1.0, 0.0], &[0.5, 0.5]), expected, 1e-12);
-        close(
-            jensen_shannon(&[1.0, 0.0], &[0.5, 0.5]),
-            0.31127812445913283,
-            1e-12,
-        );
-        assert_eq!(jensen_shannon(&[0.0, 0.0], &[0.0]), 0.0);
-        assert_eq!(jensen_shannon(&[0.0, 0.0], &[1.0, 0.0]), 1.0);
-        assert_eq!(jensen_shannon(&[1.0], &[0.0, 0.0]), 1.0);
+        close(jsd(&[1.0, 0.0], &[0.5, 0.5]), expected, 1e-12);
+        close(jsd(&[1.0, 0.0], &[0.5, 0.5]), 0.31127812445913283, 1e-12);
+        // Without mass there is no distribution to compare.
+        assert_eq!(jensen_shannon(&[0.0, 0.0], &[0.0]), None);
+        assert_eq!(jensen_shannon(&[0.0, 0.0], &[1.0, 0.0]), None);
+        assert_eq!(jensen_shannon(&[1.0], &[0.0, 0.0]), None);
+        assert_eq!(jensen_shannon(&[1.0], &[]), None);
         // Missing entries count as 0: [1] vs [1, 0] are identical.
-        assert_eq!(jensen_shannon(&[1.0], &[1.0, 0.0]), 0.0);
-        assert!(jensen_shannon(&[f64::NAN, -1.0, 1e308], &[f64::INFINITY, 1e308]).is_finite());
+        assert_eq!(jsd(&[1.0], &[1.0, 0.0]), 0.0);
+        assert!(jsd(&[f64::NAN, -1.0, 1e308], &[f64::INFINITY, 1e308]).is_finite());
     }
 
     #[test]

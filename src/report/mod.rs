@@ -22,7 +22,7 @@ fn is_default_meta(meta: &crate::config::SourceMeta) -> bool {
 }
 
 /// Bumped whenever a field changes meaning or disappears.
-pub const SCHEMA_VERSION: u32 = 1;
+pub const SCHEMA_VERSION: u32 = 2;
 
 /// Everything one run found. Serialised as `output/report.json`.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
@@ -288,8 +288,11 @@ pub struct Similarity {
     pub source_b: String,
     /// Cosine similarity of TF-IDF term vectors.
     pub cosine_tfidf: f64,
-    /// Jensen-Shannon divergence (log2, 0..1) of the frame-theme hit distributions.
-    pub jsd_frames: f64,
+    /// Jensen-Shannon divergence (log2, 0..1) of the frame-theme hit
+    /// distributions; absent when either source has no frame-theme hit,
+    /// so no distribution (report.json has no nulls: one is a bug).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub jsd_frames: Option<f64>,
 }
 
 /// The most similar other source.

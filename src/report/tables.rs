@@ -240,7 +240,7 @@ fn tables(report: &Report) -> Vec<Table> {
             &s.source_a,
             &s.source_b,
             &s.cosine_tfidf,
-            &s.jsd_frames,
+            &opt(s.jsd_frames),
         ]);
     }
     let mut differences = Table::new(

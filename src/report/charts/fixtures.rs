@@ -332,11 +332,7 @@ fn analysis(report: &Report) -> Analysis {
                 } else {
                     0.2 + ((x * 3 + y * 5) % 11) as f64 * 0.06
                 },
-                jsd_frames: if empty {
-                    1.0
-                } else {
-                    0.05 + ((x + y * 2) % 9) as f64 * 0.08
-                },
+                jsd_frames: (!empty).then(|| 0.05 + ((x + y * 2) % 9) as f64 * 0.08),
             });
         }
     }

@@ -346,7 +346,7 @@ mod tests {
             }
         }
         for s in &mut broken.analysis.similarity {
-            s.jsd_frames = f64::NAN;
+            s.jsd_frames = Some(f64::NAN);
         }
         for report in [bare, broken] {
             let svgs = render_svgs(&report).unwrap();

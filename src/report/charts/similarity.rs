@@ -57,9 +57,9 @@ pub enum Measure {
 }
 
 impl Measure {
-    fn of(self, pair: &Similarity) -> f64 {
+    fn of(self, pair: &Similarity) -> Option<f64> {
         match self {
-            Measure::Vocabulary => pair.cosine_tfidf,
+            Measure::Vocabulary => Some(pair.cosine_tfidf),
             Measure::Framing => pair.jsd_frames,
         }
     }
@@ -82,22 +82,30 @@ impl Measure {
     }
 }
 
-/// The symmetric matrix in source order; `None` where the report has no finite figure.
+/// The symmetric matrix in source order; `None` where the report has no
+/// finite figure. A source without frame hits has no frame profile, not
+/// even one the same as itself: its framing diagonal is `None` too.
 fn matrix(report: &Report, measure: Measure) -> Vec<Vec<Option<f64>>> {
     let ids: Vec<&str> = report.sources.iter().map(|s| s.id.as_str()).collect();
     let mut m = vec![vec![None; ids.len()]; ids.len()];
-    for (i, row) in m.iter_mut().enumerate() {
-        row[i] = Some(measure.diagonal());
-    }
+    let mut profiled = vec![false; ids.len()];
     for pair in &report.analysis.similarity {
         let a = ids.iter().position(|id| *id == pair.source_a);
         let b = ids.iter().position(|id| *id == pair.source_b);
-        let v = measure.of(pair);
-        if let (Some(a), Some(b)) = (a, b) {
+        if let (Some(a), Some(b), Some(v)) = (a, b, measure.of(pair)) {
             if a != b && v.is_finite() {
                 m[a][b] = Some(v);
                 m[b][a] = Some(v);
             }
+        }
+        if let (Some(a), Some(b), Some(_)) = (a, b, pair.jsd_frames) {
+            profiled[a] = true;
+            profiled[b] = true;
+        }
+    }
+    for (i, row) in m.iter_mut().enumerate() {
+        if measure == Measure::Vocabulary || profiled[i] {
+            row[i] = Some(measure.diagonal());
         }
     }
     m
@@ -125,6 +133,17 @@ pub fn render(report: &Report, measure: Measure) -> Result<Option<String>> {
     }
     let n = i32::try_from(report.sources.len())?;
     let m = matrix(report, measure);
+    // A grey cell is a pair without a figure: say why, not leave it to guess.
+    let subtitle = if m.iter().flatten().any(Option::is_none) {
+        let why = match measure {
+            Measure::Vocabulary => "– = no figure for the pair",
+            Measure::Framing => "– = a source of the pair has no frame-theme hit",
+        };
+        format!("{subtitle}; {why}")
+    } else {
+        subtitle.to_string()
+    };
+    let subtitle = subtitle.as_str();
     let axis = Axis {
         max: 1.0,
         step: 0.2,
@@ -237,6 +256,32 @@ mod tests {
         let texts = fixtures::texts(&render(&r, Measure::Vocabulary).unwrap().unwrap());
         assert_eq!(texts.iter().filter(|t| *t == "–").count(), 4);
         assert_eq!(texts.iter().filter(|t| *t == "1.00").count(), 3);
+    }
+
+    #[test]
+    fn a_pair_without_frame_hits_is_a_dash_and_the_subtitle_says_why() {
+        let mut r = fixtures::report(3, 2, false);
+        let texts = fixtures::texts(&render(&r, Measure::Framing).unwrap().unwrap());
+        assert!(!texts
+            .iter()
+            .any(|t| t == "–" || t.contains("no frame-theme hit")));
+        // Source 0 without frame hits: its pairs with 1 and with 2.
+        for pair in &mut r.analysis.similarity {
+            if pair.source_a == r.sources[0].id || pair.source_b == r.sources[0].id {
+                pair.jsd_frames = None;
+            }
+        }
+        let texts = fixtures::texts(&render(&r, Measure::Framing).unwrap().unwrap());
+        // Two pairs, each shown twice in the symmetric matrix, and source
+        // 0's diagonal: it has no profile to be the same as.
+        assert_eq!(texts.iter().filter(|t| *t == "–").count(), 5);
+        assert_eq!(texts.iter().filter(|t| *t == "0.00").count(), 2);
+        assert!(texts
+            .iter()
+            .any(|t| t.ends_with("– = a source of the pair has no frame-theme hit")));
+        // The vocabulary chart of the same report has every figure.
+        let texts = fixtures::texts(&render(&r, Measure::Vocabulary).unwrap().unwrap());
+        assert!(!texts.iter().any(|t| t == "–"));
     }
 
     #[test]
