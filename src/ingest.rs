@@ -425,6 +425,38 @@ pub fn open(doc: &Document) -> Result<fs::File, String> {
     fs::File::open(&doc.path).map_err(|e| format!("cannot read: {e}"))
 }
 
+/// Asks the system to start reading the documents of `docs` that are
+/// regular files of at most `max_bytes` into its page cache, and returns at
+/// once: a worker about to read a run of files one after another then finds
+/// most of them read while it counted the ones before.
+///
+/// On a cold cache each `read` of a small file waited for its own disk
+/// request: BBC x10 (22,250 files of about 2 KB) with 2 threads after the
+/// page cache was dropped took 2.7-3.8 s, with the hints 1.6-1.75 s (a first
+/// run, which also hashes every file for the cache: 3.0-3.3 -> 2.1-2.25 s);
+/// with a warm cache there is no change. Each file is opened, advised
+/// and closed (holding a run's files open would take up to 256 descriptors
+/// a worker), after the same regular-file check as [`open`]; a file that
+/// cannot be opened is left to its reading to report. Larger files are
+/// left out: they are read in blocks, and the kernel reads ahead within a
+/// file by itself. Elsewhere than on Linux this does nothing.
+pub fn read_ahead<'d>(docs: impl IntoIterator<Item = &'d Document>, max_bytes: u64) {
+    #[cfg(target_os = "linux")]
+    for doc in docs {
+        use rustix::fs::{fadvise, Advice, Mode, OFlags};
+        if doc.bytes == 0 || doc.bytes > max_bytes || regular_file(&doc.path).is_err() {
+            continue;
+        }
+        // Not blocking, whatever the file turned into since the check.
+        let flags = OFlags::RDONLY | OFlags::NONBLOCK | OFlags::NOCTTY | OFlags::CLOEXEC;
+        if let Ok(fd) = rustix::fs::open(&doc.path, flags, Mode::empty()) {
+            let _ = fadvise(&fd, 0, None, Advice::WillNeed);
+        }
+    }
+    #[cfg(not(target_os = "linux"))]
+    let _ = (docs, max_bytes);
+}
+
 /// Reads and decodes a document; `Err` is the reason to skip it.
 pub fn read(doc: &Document) -> Result<Decoded, String> {
     decode_owned(read_bytes(doc)?)
@@ -860,6 +892,34 @@ mod tests {
         );
         let blocks = read_in_blocks(doc, 64, |_| panic!("no text expected"));
         assert!(blocks.unwrap_err().contains("not a regular file"));
+        // The read-ahead hint checks too (and would not wait if it opened).
+        read_ahead(std::iter::once(doc), u64::MAX);
+    }
+
+    #[test]
+    fn read_ahead_passes_over_what_it_cannot_open_and_changes_nothing() {
+        let dir = tempfile::tempdir().unwrap();
+        fs::write(
+            dir.path().join("a.txt"),
+            "Kazakhstan\u{2019}s multi-vector policy",
+        )
+        .unwrap();
+        fs::write(dir.path().join("b.txt"), "").unwrap();
+        fs::write(dir.path().join("c.txt"), "gone before it is read").unwrap();
+        let c = discover(dir.path(), &["txt".into()]).unwrap();
+        let docs: Vec<&Document> = c.sources.iter().flat_map(|s| &s.documents).collect();
+        assert_eq!(docs.len(), 3);
+        fs::remove_file(dir.path().join("c.txt")).unwrap();
+        // Too large for the limit, empty, missing: all passed over quietly.
+        read_ahead(docs.iter().copied(), 4);
+        read_ahead(docs.iter().copied(), u64::MAX);
+        let text = |doc: &Document| read(doc).map(|d| d.text);
+        assert_eq!(
+            text(docs[0]).unwrap(),
+            "Kazakhstan\u{2019}s multi-vector policy"
+        );
+        assert_eq!(text(docs[1]).unwrap(), "");
+        assert!(text(docs[2]).unwrap_err().starts_with("cannot read"));
     }
 
     #[test]

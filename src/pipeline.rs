@@ -831,6 +831,10 @@ struct CachedDigest {
 /// Document chunks per worker thread in the counting stage.
 const CHUNKS_PER_THREAD: usize = 2;
 
+/// Files hashed for their cache keys are asked for (see
+/// [`ingest::read_ahead`]) this many at a time.
+const READ_AHEAD_FILES: usize = 64;
+
 /// A segment ends after this many documents...
 const SEGMENT_DOCUMENTS: usize = 256;
 /// ...or once its files reach this many bytes.
@@ -930,15 +934,28 @@ fn file_keys(
     corpus: &Corpus,
     documents: &[(usize, usize, &Document)],
 ) -> FileKeys {
+    // In runs of documents, so that the files to hash are asked for ahead
+    // of their reading (a first run reads every file here, from a cold cache).
     let keys: Vec<(Option<Key>, bool)> = documents
-        .par_iter()
-        .map(|&(_, _, doc)| {
-            let known = doc.stamp.and_then(|stamp| index.key_of(&doc.rel, &stamp));
-            match known {
-                Some(key) => (Some(key), true),
-                None => (file_key(cache, doc), false),
-            }
+        .par_chunks(READ_AHEAD_FILES)
+        .map(|run| {
+            let known: Vec<Option<Key>> = run
+                .iter()
+                .map(|&(_, _, doc)| doc.stamp.and_then(|stamp| index.key_of(&doc.rel, &stamp)))
+                .collect();
+            let unknown = run.iter().zip(&known).filter(|(_, k)| k.is_none());
+            ingest::read_ahead(unknown.map(|(&(_, _, doc), _)| doc), LARGE_DOCUMENT_BYTES);
+            run.iter()
+                .zip(known)
+                .map(|(&(_, _, doc), known)| match known {
+                    Some(key) => (Some(key), true),
+                    None => (file_key(cache, doc), false),
+                })
+                .collect::<Vec<_>>()
         })
+        .collect::<Vec<_>>()
+        .into_iter()
+        .flatten()
         .collect();
     let hashed = keys.iter().filter(|&&(_, known)| !known).count();
     // Rewritten only when something was hashed or the rows changed; a
@@ -1078,6 +1095,7 @@ fn count_segment(
         }
         return;
     }
+    ingest::read_ahead(segment.jobs.iter().map(|j| j.doc), LARGE_DOCUMENT_BYTES);
     // Each document goes into the segment's entry as soon as it is counted.
     let store = cache.zip(segment.key);
     if store.is_some() {
