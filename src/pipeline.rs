@@ -506,6 +506,8 @@ struct Job<'a> {
     doc: &'a Document,
     /// Cache key of the file's bytes (`None`: no cache, or the file could not be read).
     key: Option<Key>,
+    /// Whether the file was read to hash it this run (so needs no read-ahead).
+    hashed: bool,
     /// Whether the source's lexicon-independent counts come from the cache.
     text_counts: TextCounts,
 }
@@ -544,17 +546,16 @@ fn count_corpus(
 
     // Keys of every file and source, and the sources whose counts are cached.
     let started = Instant::now();
-    let mut files_hashed = 0;
     let mut index_error = None;
-    let keys: Vec<Option<Key>> = match cache.as_ref().zip(index) {
+    let (keys, hashed): (Vec<Option<Key>>, Vec<bool>) = match cache.as_ref().zip(index) {
         Some((cache, index)) => {
             let found = file_keys(cache, index, config, corpus, &documents);
-            files_hashed = found.hashed;
             index_error = found.store_error;
-            found.keys
+            (found.keys, found.hashed)
         }
-        None => vec![None; documents.len()],
+        None => (vec![None; documents.len()], vec![false; documents.len()]),
     };
+    let files_hashed = hashed.iter().filter(|&&h| h).count();
     let mut source_keys: Vec<Option<Key>> = vec![None; corpus.sources.len()];
     let mut cached: Vec<Option<SourceTextCounts>> = vec![None; corpus.sources.len()];
     if let Some(cache) = &cache {
@@ -627,20 +628,23 @@ fn count_corpus(
         (None, Some(_)) => SegmentSpellings::Collect,
         (None, None) => SegmentSpellings::Ignore,
     };
-    let jobs = documents
-        .iter()
-        .zip(&keys)
-        .map(|(&(source, index, doc), &key)| Job {
-            source,
-            index,
-            doc,
-            key,
-            text_counts: if cached[source].is_some() {
-                TextCounts::Skip
-            } else {
-                TextCounts::Count
-            },
-        });
+    let jobs =
+        documents
+            .iter()
+            .zip(&keys)
+            .zip(&hashed)
+            .map(|((&(source, index, doc), &key), &hashed)| Job {
+                source,
+                index,
+                doc,
+                key,
+                hashed,
+                text_counts: if cached[source].is_some() {
+                    TextCounts::Skip
+                } else {
+                    TextCounts::Count
+                },
+            });
     let segments = segments(jobs, corpus, cache.as_ref());
     let documents_found = documents.len();
 
@@ -919,8 +923,9 @@ fn segments<'a>(
 struct FileKeys {
     /// Per document (`None`: the file could not be read).
     keys: Vec<Option<Key>>,
-    /// Files read to hash them.
-    hashed: usize,
+    /// Per document: whether its file was read to hash it (its key was
+    /// not in the index), so it is in the page cache for its counting.
+    hashed: Vec<bool>,
     /// Why the file index could not be written, if it could not.
     store_error: Option<String>,
 }
@@ -957,13 +962,14 @@ fn file_keys(
         .into_iter()
         .flatten()
         .collect();
-    let hashed = keys.iter().filter(|&&(_, known)| !known).count();
+    let hashed: Vec<bool> = keys.iter().map(|&(_, known)| !known).collect();
+    let any_hashed = hashed.contains(&true);
     // Rewritten only when something was hashed or the rows changed; a
     // failure to write costs the next run some hashing, nothing else. When
     // nothing was hashed, every document's row was found unchanged (paths
     // are distinct), so the rows are the same exactly when there are as
     // many as documents: a re-run does not build a second index to compare.
-    let unchanged = hashed == 0 && index.rows.len() == documents.len();
+    let unchanged = !any_hashed && index.rows.len() == documents.len();
     let store_error = if unchanged {
         None
     } else {
@@ -973,7 +979,7 @@ fn file_keys(
                 fresh.rows.insert(doc.rel.clone(), (stamp, key));
             }
         }
-        (hashed > 0 || fresh.rows != index.rows)
+        (any_hashed || fresh.rows != index.rows)
             .then(|| cache.store_file_index(&config.input_dir, &fresh).err())
             .flatten()
             .map(|e| e.to_string())
@@ -1095,7 +1101,9 @@ fn count_segment(
         }
         return;
     }
-    ingest::read_ahead(segment.jobs.iter().map(|j| j.doc), LARGE_DOCUMENT_BYTES);
+    // Files just hashed for their keys are in the page cache already.
+    let unread = segment.jobs.iter().filter(|j| !j.hashed);
+    ingest::read_ahead(unread.map(|j| j.doc), LARGE_DOCUMENT_BYTES);
     // Each document goes into the segment's entry as soon as it is counted.
     let store = cache.zip(segment.key);
     if store.is_some() {
